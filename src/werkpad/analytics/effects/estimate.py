@@ -1,0 +1,297 @@
+"""Net effect of a treatment (provision type, route type) on a flat table, with a bootstrap.
+
+Definition (version 1). The effect on the treated (ATT) is the mean outcome of the treated
+minus the mean outcome the same people would have had without the treatment, estimated from
+comparable untreated people under selection on observables (the covariates capture everything
+that drives both treatment and outcome). Two estimators share the propensity score
+p(x) = P(treated | x):
+
+* ``psm``: one-to-one nearest-neighbour matching with replacement on the log-odds of p(x),
+  within a caliper of ``caliper`` standard deviations of that log-odds (Austin 2011: 0.2).
+* ``ipw``: normalised inverse probability weighting (ATT: controls weighted by p/(1-p);
+  ATE: 1/p and 1/(1-p)).
+
+The interval is a percentile bootstrap: each replicate redraws people with replacement,
+re-estimates the propensity model (so its estimation error is in the interval; k-step
+bootstrap, see ``propensity``) and re-matches or re-weights. Replicates run in threads, each
+with its own seed derived from ``seed``, so results do not depend on the thread schedule.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from werkpad.analytics.effects.balance import Overlap, balance_table, overlap_summary
+from werkpad.analytics.effects.cells import Cells, build_cells
+from werkpad.analytics.effects.design import Design, build_design
+from werkpad.analytics.effects.propensity import PropensityModel, ScoreModel, logit
+from werkpad.analytics.effects.reading import effect_reading, effect_warnings
+from werkpad.analytics.effects.weighting import (
+    Estimand,
+    UnitWeights,
+    inverse_probability_weights,
+    nearest_neighbour_weights,
+    weighted_difference,
+)
+
+Method = Literal["psm", "ipw"]
+DEFINITION_VERSION = 1
+
+
+@dataclass(frozen=True)
+class EffectEstimate:
+    """Result of one effect evaluation; ``reading`` says in plain Dutch what it means."""
+
+    method: Method
+    estimand: Estimand
+    treatment: str
+    outcome: str
+    covariates: list[str]
+    effect: float
+    ci_low: float
+    ci_high: float
+    standard_error: float
+    confidence: float
+    n_bootstrap: int
+    n_treated: int
+    n_control: int
+    n_matched_treated: int
+    n_controls_used: int
+    naive_difference: float
+    mean_outcome_treated: float
+    mean_outcome_counterfactual: float
+    outcome_is_binary: bool
+    balance: pd.DataFrame
+    overlap: Overlap
+    warnings: list[str] = field(default_factory=list)
+    reading: str = ""
+    replicates: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    definition_version: int = DEFINITION_VERSION
+
+    @property
+    def max_abs_smd_after(self) -> float:
+        return float(self.balance["smd_after"].abs().max())
+
+    def interval_contains(self, value: float) -> bool:
+        return self.ci_low <= value <= self.ci_high
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (balance as a list of rows)."""
+        balance = self.balance.reset_index().replace({np.nan: None})
+        quantiles = self.overlap.score_quantiles
+        return {
+            "method": self.method,
+            "estimand": self.estimand,
+            "treatment": self.treatment,
+            "outcome": self.outcome,
+            "covariates": self.covariates,
+            "effect": self.effect,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "standard_error": self.standard_error,
+            "confidence": self.confidence,
+            "n_bootstrap": self.n_bootstrap,
+            "n_treated": self.n_treated,
+            "n_control": self.n_control,
+            "n_matched_treated": self.n_matched_treated,
+            "n_controls_used": self.n_controls_used,
+            "naive_difference": self.naive_difference,
+            "mean_outcome_treated": self.mean_outcome_treated,
+            "mean_outcome_counterfactual": self.mean_outcome_counterfactual,
+            "balance": balance.to_dict(orient="records"),
+            "overlap": {
+                "score_quantiles": quantiles.to_dict(orient="index"),
+                "share_treated_above_control_max": self.overlap.share_treated_above_control_max,
+                "share_treated_below_control_min": self.overlap.share_treated_below_control_min,
+                "n_unmatched_treated": self.overlap.n_unmatched_treated,
+                "effective_control_n": self.overlap.effective_control_n,
+                "largest_control_weight_share": self.overlap.largest_control_weight_share,
+            },
+            "warnings": self.warnings,
+            "reading": self.reading,
+            "definition_version": self.definition_version,
+        }
+
+
+def estimate_effect(
+    df: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    covariates: Sequence[str],
+    method: Method = "psm",
+    *,
+    estimand: Estimand = "ATT",
+    caliper: float | None = 0.2,
+    score_model: ScoreModel = "logit",
+    n_bootstrap: int = 200,
+    confidence: float = 0.95,
+    seed: int = 0,
+    n_jobs: int | None = None,
+    exact: str | None = None,
+    cluster: str | None = None,
+    exact_in_score: bool = True,
+) -> EffectEstimate:
+    """Estimate the net effect of ``treatment`` on ``outcome`` adjusting for ``covariates``.
+
+    ``caliper`` is in standard deviations of the log-odds propensity score (None: no caliper);
+    it applies to ``psm`` only. Matching estimates the ATT; ``ipw`` estimates the ATT or ATE.
+    ``n_bootstrap=0`` gives the point estimate without an interval.
+
+    ``exact``: a column to match on exactly (e.g. the calendar month of a risk set); it also
+    enters the propensity model as a categorical covariate. ``cluster``: a column whose values
+    are resampled as a whole in the bootstrap (e.g. the person when one person appears in
+    several rows). ``exact_in_score=False`` keeps ``exact`` out of the propensity model: with
+    many sparse strata (calendar months with a handful of starts) its dummies make the logit
+    singular; give a coarser time covariate (e.g. the year) instead.
+    """
+    if method not in ("psm", "ipw"):
+        raise ValueError(f"unknown method {method!r}; use 'psm' or 'ipw'")
+    if method == "psm" and estimand != "ATT":
+        raise ValueError("matching estimates the effect on the treated (ATT); use ipw for ATE")
+    model_covariates = list(covariates)
+    stratum: np.ndarray | None = None
+    if exact is not None:
+        if exact not in df.columns:
+            raise ValueError(f"columns not in the table: {exact}")
+        if exact_in_score:
+            df = df.assign(**{f"{exact}__stratum": df[exact].astype(str)})
+            model_covariates.append(f"{exact}__stratum")
+        stratum = pd.factorize(df[exact])[0]
+    clusters: np.ndarray | None = None
+    if cluster is not None:
+        if cluster not in df.columns:
+            raise ValueError(f"columns not in the table: {cluster}")
+        clusters = pd.factorize(df[cluster])[0]
+    design = build_design(df, treatment, outcome, model_covariates)
+    cells = build_cells(design, stratum)
+    model = PropensityModel(score_model, seed=seed)
+    count, cell_outcome = cells.totals(design.outcome, np.ones(design.treated.size))
+    cell_propensity = model.fit(cells.x, cells.treated, count)
+    spec = _Spec(method, estimand, caliper, cells.stratum)
+    units = _unit_weights(cell_propensity, cells.treated, count, spec)
+    effect = weighted_difference(cell_outcome, cells.treated, units.weight)
+    # Spread each cell's weight evenly over its people for the balance table.
+    row_weight = (units.weight / count)[cells.row_cell]
+    propensity = cell_propensity[cells.row_cell]
+
+    replicates = _bootstrap(design, cells, model, spec, clusters, n_bootstrap, seed, n_jobs)
+    alpha = (1 - confidence) / 2
+    finite = replicates[np.isfinite(replicates)]
+    if finite.size:
+        low, high = np.quantile(finite, [alpha, 1 - alpha])
+        se = float(finite.std(ddof=1)) if finite.size > 1 else float("nan")
+    else:
+        low = high = se = float("nan")
+
+    y, t, w = design.outcome, design.treated, row_weight
+    counterfactual = float(w[~t] @ y[~t] / w[~t].sum()) if w[~t].sum() > 0 else float("nan")
+    balance = balance_table(design.raw, t, w)
+    overlap = overlap_summary(propensity, t, w, units.n_unmatched_treated)
+    binary = bool(np.isin(np.unique(y), [0.0, 1.0]).all())
+    result = EffectEstimate(
+        method=method,
+        estimand=estimand,
+        treatment=treatment,
+        outcome=outcome,
+        covariates=list(covariates),
+        effect=effect,
+        ci_low=float(low),
+        ci_high=float(high),
+        standard_error=se,
+        confidence=confidence,
+        n_bootstrap=n_bootstrap,
+        n_treated=int(t.sum()),
+        n_control=int((~t).sum()),
+        n_matched_treated=units.n_matched_treated,
+        n_controls_used=int((w[~t] > 0).sum()),
+        naive_difference=float(y[t].mean() - y[~t].mean()),
+        mean_outcome_treated=float(w[t] @ y[t] / w[t].sum()) if w[t].sum() > 0 else float("nan"),
+        mean_outcome_counterfactual=counterfactual,
+        outcome_is_binary=binary,
+        balance=balance,
+        overlap=overlap,
+        replicates=replicates,
+    )
+    warnings = effect_warnings(result)
+    return _with_text(result, warnings)
+
+
+def _with_text(result: EffectEstimate, warnings: list[str]) -> EffectEstimate:
+    partial = replace(result, warnings=warnings)
+    return replace(partial, reading=effect_reading(partial))
+
+
+@dataclass(frozen=True)
+class _Spec:
+    method: Method
+    estimand: Estimand
+    caliper: float | None
+    stratum: np.ndarray | None  # exact-matching stratum per cell
+
+
+# Log-odds scores are clipped to about +-14, so strata this far apart never match each other.
+_STRATUM_SPACING = 1e4
+
+
+def _unit_weights(
+    propensity: np.ndarray, treated: np.ndarray, frequency: np.ndarray, spec: _Spec
+) -> UnitWeights:
+    if spec.method == "ipw":
+        return inverse_probability_weights(propensity, treated, frequency, spec.estimand)
+    score = logit(propensity)
+    width = None
+    if spec.caliper is not None:
+        mean = frequency @ score / frequency.sum()
+        sd = float(np.sqrt(frequency @ (score - mean) ** 2 / frequency.sum()))
+        width = spec.caliper * sd
+    if spec.stratum is not None:
+        score = score + _STRATUM_SPACING * spec.stratum
+    return nearest_neighbour_weights(score, treated, frequency, width)
+
+
+def _bootstrap(
+    design: Design,
+    cells: Cells,
+    model: PropensityModel,
+    spec: _Spec,
+    clusters: np.ndarray | None,
+    n_bootstrap: int,
+    seed: int,
+    n_jobs: int | None,
+) -> np.ndarray:
+    if n_bootstrap <= 0:
+        return np.empty(0)
+    n = design.treated.size
+    n_clusters = int(clusters.max()) + 1 if clusters is not None else 0
+    seeds = np.random.SeedSequence(seed).spawn(n_bootstrap)
+
+    def replicate(seq: np.random.SeedSequence) -> float:
+        rng = np.random.default_rng(seq)
+        if clusters is None:
+            frequency = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+        else:
+            draws = np.bincount(rng.integers(0, n_clusters, n_clusters), minlength=n_clusters)
+            frequency = draws[clusters].astype(float)
+        count, cell_outcome = cells.totals(design.outcome, frequency)
+        if not (count[cells.treated] > 0).any() or not (count[~cells.treated] > 0).any():
+            return float("nan")
+        p = model.refit(cells.x, cells.treated, count)
+        units = _unit_weights(p, cells.treated, count, spec)
+        return weighted_difference(cell_outcome, cells.treated, units.weight)
+
+    workers = n_jobs or min(4, os.cpu_count() or 1)
+    # Each replicate works on small matrices; multi-threaded BLAS only adds contention there,
+    # so parallelism comes from running replicates side by side instead.
+    with threadpool_limits(limits=1):
+        if workers == 1:
+            return np.array([replicate(s) for s in seeds])
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return np.array(list(pool.map(replicate, seeds)))

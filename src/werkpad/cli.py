@@ -1,0 +1,179 @@
+"""The ``werkpad`` command line: demo, serve, synth and database management."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from werkpad.config import database_url
+from werkpad.store.db import make_engine, upgrade
+
+app = typer.Typer(help="Werkpad: re-integratie in beeld.", no_args_is_help=True)
+db_app = typer.Typer(help="Database management.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _mount_subcommands() -> None:
+    """Sub-apps live beside the code they drive; the CLI only mounts them."""
+    from werkpad.analytics.effects.cli import evaluate_app
+    from werkpad.backup.cli import backup_app, restore_app
+    from werkpad.exporting.cli import export_app
+    from werkpad.importing.cli import import_app
+    from werkpad.matching.cli import match_app
+    from werkpad.reports.cli import kpi_app, report_app
+
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
+    app.add_typer(evaluate_app, name="evaluate")
+    app.add_typer(kpi_app, name="kpi")
+    app.add_typer(report_app, name="report")
+    app.add_typer(match_app, name="match")
+    app.add_typer(backup_app, name="backup")
+    app.add_typer(restore_app, name="restore")
+
+
+_mount_subcommands()
+console = Console()
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $WERKPAD_DATABASE_URL or ./werkpad.db)"),
+]
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create or migrate the schema to the newest version and load the code lists."""
+    url = database_url(db)
+    upgrade(make_engine(url))
+    console.print(f"[green]Database bijgewerkt[/green]: {_safe(url)}")
+
+
+@app.command()
+def synth(
+    scale: Annotated[str, typer.Option(help="small | denhaag | national")] = "small",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data")] = 1,
+    db: DbOption = None,
+    replace: Annotated[bool, typer.Option(help="Empty the database first")] = False,
+) -> None:
+    """Generate a synthetic municipality into the database (reproducible per seed)."""
+    from werkpad.synth import run_synth
+
+    url = database_url(db)
+    engine = make_engine(url)
+    upgrade(engine)
+    summary = run_synth(engine, scale=scale, seed=seed, replace=replace, console=console)
+    _freeze_demo_clock(engine)
+    console.print(summary)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the web UI and the JSON API."""
+    import uvicorn
+
+    from werkpad.web.app import create_app
+
+    url = database_url(db)
+    upgrade(make_engine(url))
+    uvicorn.run(create_app(url), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    scale: Annotated[str, typer.Option(help="small | denhaag")] = "small",
+    seed: Annotated[int, typer.Option()] = 1,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only build the demo data")] = False,
+) -> None:
+    """Build a demo municipality (if the database is empty) and serve it in the browser."""
+    from werkpad.synth import database_is_empty, run_synth
+
+    url = database_url(db)
+    engine = make_engine(url)
+    upgrade(engine)
+    if database_is_empty(engine):
+        summary = run_synth(engine, scale=scale, seed=seed, replace=False, console=console)
+        _freeze_demo_clock(engine)
+        console.print(summary)
+        _save_demo_logins(summary.logins)
+    else:
+        console.print("Bestaande demodata gevonden; niet opnieuw gegenereerd.")
+    _print_demo_logins(_load_demo_logins())
+    if no_serve:
+        return
+    import uvicorn
+
+    from werkpad.web.app import create_app
+
+    console.print(f"Open [bold]http://{host}:{port}[/bold] in de browser.")
+    uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
+
+
+def _freeze_demo_clock(engine: Engine) -> None:
+    """Synthetic history ends at the synth reference date; the app treats that day as today."""
+    from werkpad.services.clock import freeze_today
+    from werkpad.store.db import session_factory, transaction
+    from werkpad.synth import REFERENCE_DATE
+
+    with transaction(session_factory(engine)) as session:
+        freeze_today(session, REFERENCE_DATE)
+
+
+DEMO_LOGINS_FILE = Path("werkpad-demo-logins.csv")
+
+
+def _save_demo_logins(logins: list[tuple[str, str, str]]) -> None:
+    """Keep the generated demo passwords beside the database, readable by the owner only."""
+    lines = ["username,password,role", *(",".join(row) for row in logins)]
+    DEMO_LOGINS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    DEMO_LOGINS_FILE.chmod(0o600)
+
+
+def _load_demo_logins() -> list[tuple[str, str, str]]:
+    if not DEMO_LOGINS_FILE.exists():
+        return []
+    rows = DEMO_LOGINS_FILE.read_text(encoding="utf-8").splitlines()[1:]
+    return [(u, p, r) for u, p, r in (row.split(",", 2) for row in rows if row)]
+
+
+def _print_demo_logins(users: list[tuple[str, str, str]]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Demo-inloggegevens (alleen voor de demo)")
+    table.add_column("Gebruiker")
+    table.add_column("Wachtwoord")
+    table.add_column("Rol")
+    for username, password, role in users:
+        table.add_row(username, password, role)
+    console.print(table)
+
+
+def _safe(url: str) -> str:
+    """The URL without a password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.split("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,135 @@
+"""``werkpad export``: the pseudonymised analytics extract and its key.
+
+Mount in ``werkpad.cli`` with ``app.add_typer(export_app, name="export")``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from werkpad.config import database_url
+from werkpad.exporting.analytics import FORMATS, export_analytics
+from werkpad.exporting.pseudonym import MissingKey, load_key, write_key_file
+from werkpad.store.db import make_engine
+
+export_app = typer.Typer(
+    help="Gegevens exporteren (analyse, SRG, importmap).", no_args_is_help=True
+)
+console = Console()
+
+
+@export_app.command("analytics")
+def analytics_command(
+    out: Annotated[Path, typer.Option("--out", help="Map voor de export")] = Path(
+        "werkpad-analyse-export"
+    ),
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="Sleutelbestand (anders $WERKPAD_PSEUDONYM_KEY)"),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="parquet, csv of beide (parquet,csv)")
+    ] = "parquet,csv",
+    db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
+) -> None:
+    """Schrijf de gepseudonimiseerde analyse-export (Parquet en CSV) zonder BSN of namen."""
+    try:
+        key = load_key(key_file)
+    except MissingKey as missing:
+        console.print(f"[red]Export geweigerd.[/red] {missing}")
+        raise typer.Exit(code=2) from missing
+    formats = [f.strip() for f in fmt.split(",") if f.strip()]
+    if not formats or set(formats) - set(FORMATS):
+        console.print(f"[red]Onbekend formaat[/red] {fmt!r}; kies uit {', '.join(FORMATS)}.")
+        raise typer.Exit(code=2)
+    engine = make_engine(database_url(db))
+    try:
+        result = export_analytics(engine, out, key, formats)
+    finally:
+        engine.dispose()
+    total = sum(result.rows.values())
+    console.print(
+        f"[green]Export klaar[/green]: {len(result.rows)} tabellen, {total} rijen in {out} "
+        f"(sleutelvingerafdruk {result.key_fingerprint})."
+    )
+
+
+@export_app.command("srg")
+def srg_command(
+    year: Annotated[int, typer.Option("--year", help="Verslagjaar")],
+    month: Annotated[int, typer.Option("--month", help="Verslagmaand (1-12)")],
+    gemeentecode: Annotated[
+        str, typer.Option("--gemeentecode", help="CBS-gemeentecode (4 cijfers)")
+    ],
+    berichtgevercode: Annotated[
+        str, typer.Option("--berichtgevercode", help="Berichtgevercode (4 cijfers)")
+    ],
+    layout: Annotated[str, typer.Option("--layout", help="Indeling: 2015 of 2016")] = "2016",
+    out: Annotated[Path | None, typer.Option("--out", help="Uitvoerbestand (CSV)")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
+) -> None:
+    """Maak de SRG-levering aan het CBS voor één maand (bevat BSN; alleen voor het CBS)."""
+    from werkpad.exporting.srg import SrgDelivery, export_srg
+
+    try:
+        delivery = SrgDelivery(year, month, gemeentecode, berichtgevercode, layout=layout)
+        target = out or Path(f"srg-{gemeentecode}-{year:04d}{month:02d}.csv")
+        engine = make_engine(database_url(db))
+        try:
+            records = export_srg(engine, delivery, target)
+        finally:
+            engine.dispose()
+    except ValueError as wrong:
+        console.print(f"[red]{wrong}[/red]")
+        raise typer.Exit(code=2) from wrong
+    console.print(
+        f"[green]SRG-levering {year:04d}-{month:02d}[/green]: {len(records)} voorzieningen in "
+        f"{target} (indeling {layout}; bevat BSN, alleen leesbaar voor de eigenaar)."
+    )
+
+
+@export_app.command("folder")
+def folder_command(
+    out: Annotated[Path, typer.Argument(help="Nieuwe of lege map voor de importbestanden")],
+    db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
+) -> None:
+    """Schrijf de gemeente als importmap (CSV per bestandssoort, zie docs/import.md).
+
+    Bedoeld om over te stappen: 'werkpad import' van deze map in een lege database geeft
+    dezelfde KPI's. Bevat BSN, namen en adressen; behandel de map als de database zelf.
+    """
+    from werkpad.exporting.folder import export_folder
+
+    engine = make_engine(database_url(db))
+    try:
+        result = export_folder(engine, out)
+    except FileExistsError as exists:
+        console.print(f"[red]{exists}[/red]")
+        raise typer.Exit(code=1) from exists
+    finally:
+        engine.dispose()
+    written = {k: n for k, n in result.rows.items() if n}
+    console.print(
+        f"[green]Importmap klaar[/green]: {len(written)} bestanden, {sum(written.values())} "
+        f"rijen in {out} (bevat BSN: alleen voor de eigenaar)."
+    )
+
+
+@export_app.command("keygen")
+def keygen_command(
+    out: Annotated[Path, typer.Option("--out", help="Nieuw sleutelbestand (buiten de repo)")],
+) -> None:
+    """Maak een nieuwe pseudonimiseringssleutel (alleen leesbaar voor de eigenaar)."""
+    try:
+        path = write_key_file(out)
+    except FileExistsError as exists:
+        console.print(f"[red]{exists}[/red]")
+        raise typer.Exit(code=1) from exists
+    console.print(
+        f"Sleutel geschreven naar {path}. Bewaar hem veilig en buiten de database: wie de "
+        "sleutel kwijtraakt, kan nieuwe exports niet meer aan oude koppelen."
+    )

@@ -1,0 +1,131 @@
+"""``export_folder``: the municipality as an import folder (docs/import.md), for moving systems.
+
+Every file kind that ``werkpad import`` reads is written with exactly its columns; ``id`` columns
+carry the row's ``source_id`` when it has one and otherwise the database id, and references use
+the same keys (teams and providers by name, the catalogue by code, dossiers by number, users by
+username), so importing the folder into an empty database rebuilds the same municipality. The
+``exits`` file is not written: routes carry their own end date and end reason.
+
+The folder contains BSNs, names and addresses: it is as sensitive as the database itself.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine
+
+from werkpad.importing.spec import SPECS, FileSpec
+from werkpad.store.db import make_engine
+from werkpad.store.models import Base
+
+DELIMITER = ";"
+
+
+@dataclass(frozen=True)
+class FolderExport:
+    folder: Path
+    rows: dict[str, int]  # file kind -> rows written
+
+
+def cell(value: Any) -> str:
+    """One value in the import's cell format (ISO dates, decimal point, ja/nee)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _spec_keys(conn: Connection, spec: FileSpec) -> dict[int, str]:
+    """Database id -> the key this kind's rows get in the folder."""
+    table = Base.metadata.tables[spec.table]
+    if spec.key == ("id",):
+        rows = conn.execute(sa.select(table.c.id, table.c.source_id))
+        return {i: source if source is not None else str(i) for i, source in rows}
+    columns = [table.c[c] for c in spec.key_db]
+    return {
+        row[0]: "|".join(cell(v) for v in row[1:])
+        for row in conn.execute(sa.select(table.c.id, *columns))
+    }
+
+
+def _dossier_members(conn: Connection, persons: dict[int, str]) -> dict[int, dict[str, str]]:
+    member = Base.metadata.tables["dossier_member"]
+    out: dict[int, dict[str, str]] = {}
+    for dossier_id, candidate_id, role in conn.execute(
+        sa.select(member.c.dossier_id, member.c.candidate_id, member.c.member_role)
+    ):
+        column = "applicant_id" if role == "APPLICANT" else "partner_id"
+        out.setdefault(dossier_id, {})[column] = persons[candidate_id]
+    return out
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=DELIMITER, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def export_folder(database: str | Engine, out: Path) -> FolderExport:
+    """Write one CSV per import file kind to ``out`` (created; must not hold CSV files yet),
+    read in one transaction; kinds without rows are left out (the import refuses empty files)."""
+    engine = make_engine(database) if isinstance(database, str) else database
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if any(out.glob("*.csv")) or any(out.glob("*.xlsx")):
+        raise FileExistsError(f"Map {out} bevat al importbestanden; kies een lege map.")
+    counts: dict[str, int] = {}
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            specs = [s for s in SPECS if not s.update_only]
+            keys = {s.kind: _spec_keys(conn, s) for s in specs}
+            members = _dossier_members(conn, keys["persons"])
+            for spec in specs:
+                table = Base.metadata.tables[spec.table]
+                rows = [
+                    _row(spec, dict(record), keys, members)
+                    for record in conn.execute(sa.select(table).order_by(table.c.id)).mappings()
+                ]
+                if rows:
+                    _write(out / f"{spec.kind}.csv", list(spec.column_names), rows)
+                counts[spec.kind] = len(rows)
+    finally:
+        if isinstance(database, str):
+            engine.dispose()
+    return FolderExport(out, counts)
+
+
+def _row(
+    spec: FileSpec,
+    record: dict[str, Any],
+    keys: dict[str, dict[int, str]],
+    members: dict[int, dict[str, str]],
+) -> list[str]:
+    out = []
+    for column in spec.columns:
+        if spec.kind == "dossiers" and column.name in ("applicant_id", "partner_id"):
+            out.append(members.get(record["id"], {}).get(column.name, ""))
+        elif column.name == "id" and spec.key == ("id",):
+            out.append(keys[spec.kind][record["id"]])
+        elif column.ref is not None:
+            target = record[column.target]
+            out.append("" if target is None else keys[column.ref][target])
+        else:
+            out.append(cell(record[column.target]))
+    return out

@@ -1,0 +1,260 @@
+"""Read an import folder into text tables: CSV (, ; or tab; UTF-8 or Windows-1252) and XLSX.
+
+Every cell stays text here; typing and checking happen in ``validation``. The frame index is the
+row number a spreadsheet shows (header = row 1), so errors point at the row a person can find.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from werkpad.importing.errors import RowError
+from werkpad.importing.spec import SPEC_BY_KIND
+
+DEFAULT_MAX_FILE_MB = 40
+SUFFIXES = (".csv", ".xlsx")
+_IGNORED_PREFIXES = (".", "~$", "readme")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One import file as text: ``frame`` has the normalised header names as columns."""
+
+    kind: str
+    name: str
+    frame: pd.DataFrame
+
+
+@dataclass
+class ReadResult:
+    files: dict[str, RawFile]
+    errors: list[RowError]
+
+
+def read_folder(folder: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> ReadResult:
+    """Read every import file in ``folder``; unreadable files become errors, not exceptions."""
+    result = ReadResult(files={}, errors=[])
+    if not folder.is_dir():
+        result.errors.append(RowError(str(folder), 0, "", "map bestaat niet"))
+        return result
+    paths = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not p.name.lower().startswith(_IGNORED_PREFIXES)
+    )
+    for path in paths:
+        kind = path.stem.lower()
+        if kind not in SPEC_BY_KIND:
+            known = ", ".join(SPEC_BY_KIND)
+            result.errors.append(
+                RowError(path.name, 0, "", f"onbekend bestand; verwacht een van: {known}")
+            )
+            continue
+        if kind in result.files:
+            other = result.files[kind].name
+            result.errors.append(
+                RowError(path.name, 0, "", f"dubbel: {other} bevat hetzelfde soort gegevens")
+            )
+            continue
+        raw, errors = read_file(path, kind, max_file_mb)
+        result.errors.extend(errors)
+        if raw is not None:
+            result.files[kind] = raw
+    if not paths:
+        result.errors.append(
+            RowError(
+                folder.name, 0, "", "de map bevat geen CSV- of XLSX-bestanden om te importeren"
+            )
+        )
+    return result
+
+
+def read_file(
+    path: Path, kind: str, max_file_mb: float = DEFAULT_MAX_FILE_MB
+) -> tuple[RawFile | None, list[RowError]]:
+    """Read one file; returns the table or the reasons it could not be read."""
+    size = path.stat().st_size
+    if size > max_file_mb * 1024 * 1024:
+        reason = (
+            f"bestand is {size / 1024 / 1024:.0f} MB, groter dan de grens van {max_file_mb:g} MB; "
+            "splits het bestand of verhoog de grens met --max-mb"
+        )
+        return None, [RowError(path.name, 0, "", reason)]
+    if size == 0:
+        return None, [RowError(path.name, 0, "", "bestand is leeg")]
+    try:
+        is_xlsx = path.suffix.lower() == ".xlsx"
+        frame = _read_xlsx(path) if is_xlsx else _read_csv(path.read_bytes())
+    except _FileProblem as problem:
+        return None, [RowError(path.name, problem.row, "", problem.reason)]
+    return _check_shape(path.name, kind, frame)
+
+
+class _FileProblem(Exception):
+    def __init__(self, reason: str, row: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.row = row
+
+
+def decode(raw: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252; anything else refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise _FileProblem(
+            "tekenset niet ondersteund (UTF-16 of binair bestand); sla op als CSV UTF-8"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise _FileProblem(
+            "tekenset niet herkend (geen UTF-8 en geen Windows-1252); sla op als CSV UTF-8", row
+        ) from exc
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The separator a header line uses: semicolon (Dutch Excel), tab or comma."""
+    counts = {sep: first_line.count(sep) for sep in (";", "\t", ",")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(raw: bytes) -> pd.DataFrame:
+    text = decode(raw)
+    first_line = text.split("\n", 1)[0]
+    try:
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=sniff_delimiter(first_line),
+            header=None,  # read the header as a row: pandas would rename a duplicate to "id.1"
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise _FileProblem("bestand is leeg") from exc
+    except pd.errors.ParserError as exc:
+        raise _parser_problem(str(exc)) from exc
+    header = ["" if pd.isna(v) else str(v) for v in table.iloc[0]]
+    frame = table.iloc[1:].reset_index(drop=True)
+    frame.columns = pd.Index(header)
+    return frame
+
+
+_TOKENIZE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parser_problem(message: str) -> _FileProblem:
+    """pandas' tokenizer message in Dutch, with the line it names as the row."""
+    found = _TOKENIZE.search(message)
+    if found is None:
+        return _FileProblem(f"bestand is geen geldige CSV: {message}")
+    expected, line, saw = found.groups()
+    return _FileProblem(
+        f"bestand is geen geldige CSV: regel {line} heeft {saw} velden, de kopregel {expected}",
+        int(line),
+    )
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zip, xml or format errors: all mean "not a readable workbook"
+        raise _FileProblem(
+            f"bestand is geen leesbaar XLSX-werkboek ({type(exc).__name__})"
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    if not rows:
+        raise _FileProblem("bestand is leeg")
+    header = rows[0]
+    while header and header[-1] == "":
+        header = header[:-1]
+    width = len(header)
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _check_shape(
+    name: str, kind: str, frame: pd.DataFrame
+) -> tuple[RawFile | None, list[RowError]]:
+    spec = SPEC_BY_KIND[kind]
+    frame = frame.fillna("").astype(str)
+    header = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    errors: list[RowError] = []
+    # Excel leaves nameless empty columns behind trailing separators: drop those silently.
+    blank = [
+        i for i, c in enumerate(header) if c == "" and (frame.iloc[:, i].str.strip() == "").all()
+    ]
+    if blank:
+        keep = [i for i in range(len(header)) if i not in blank]
+        frame, header = frame.iloc[:, keep], [header[i] for i in keep]
+    seen: set[str] = set()
+    for column in header:
+        if column == "":
+            errors.append(
+                RowError(name, 1, "", "kolom met gegevens maar zonder naam in de kopregel")
+            )
+            continue
+        if column in seen:
+            errors.append(RowError(name, 1, column, "kolom komt twee keer voor"))
+        seen.add(column)
+        if column not in spec.column_names:
+            errors.append(
+                RowError(
+                    name, 1, column, "onbekende kolom; controleer de spelling of laat haar weg"
+                )
+            )
+    for col in spec.columns:
+        if col.required and col.name not in seen:
+            errors.append(RowError(name, 1, col.name, "verplichte kolom ontbreekt"))
+    if errors:
+        return None, errors
+    frame = frame.copy()
+    frame.columns = pd.Index(header)
+    frame = frame.apply(lambda s: s.str.strip())
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    frame = frame[(frame != "").any(axis=1)]
+    if frame.empty:
+        return None, [
+            RowError(name, 0, "", "bestand bevat geen gegevensrijen; laat het weg als er niets is")
+        ]
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            frame[col.name] = ""
+    return RawFile(kind=kind, name=name, frame=frame[list(spec.column_names)]), []

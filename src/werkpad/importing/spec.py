@@ -1,0 +1,398 @@
+"""The import file formats: one ``FileSpec`` per file kind, in the order they are written.
+
+Files reference each other by the source system's keys (``candidate_id`` in routes.csv is the
+``id`` of a row in persons.csv); the catalogue, providers and teams are referenced by their code or
+name. ``docs/import.md`` documents the same formats for people; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnKind = Literal["text", "int", "decimal", "date", "bool", "bsn", "postcode", "code"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import file and the database column it fills."""
+
+    name: str
+    kind: ColumnKind = "text"
+    required: bool = False
+    codes: str | None = None  # code list name (kind "code")
+    choices: tuple[str, ...] = ()  # fixed values when there is no code list
+    ref: str | None = None  # file kind whose key this column refers to
+    db: str | None = None  # target column; None means the same as ``name``
+    minimum: int | None = None
+    maximum: int | None = None
+    default: object = None  # written when the cell is empty
+    unique: bool = False  # unique within the file and against the database
+
+    @property
+    def target(self) -> str:
+        return self.db or self.name
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file kind: its key, its table and its columns."""
+
+    kind: str  # file stem: persons.csv / persons.xlsx
+    table: str
+    key: tuple[str, ...]  # file columns that identify a row in the source system
+    key_db: tuple[str, ...]  # the database columns holding that key
+    columns: tuple[Column, ...]
+    date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) pairs that must hold
+    update_only: bool = False  # rows update existing rows of ``table`` (exits)
+    description: str = ""
+    # Database values written on insert only, never on update (users: no password yet).
+    insert_values: tuple[tuple[str, object], ...] = ()
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+# An imported account cannot log in until the beheerder sets a password: this is no argon2 hash,
+# so ``services.accounts.verify_password`` refuses every password.
+NO_PASSWORD = "!geimporteerd-zonder-wachtwoord"
+ROLES = ("KLANTMANAGER", "ACCOUNTMANAGER", "TEAMLEIDER", "ANALIST", "BEHEERDER")
+
+
+def _id(required: bool = True) -> Column:
+    return Column("id", required=required, db="source_id")
+
+
+SPECS: tuple[FileSpec, ...] = (
+    FileSpec(
+        kind="teams",
+        table="team",
+        key=("name",),
+        key_db=("name",),
+        columns=(Column("name", required=True), Column("fte", "decimal", minimum=0)),
+        description="Teams (optioneel; bestaande teams worden op naam gevonden)",
+    ),
+    FileSpec(
+        kind="users",
+        table="app_user",
+        key=("username",),
+        key_db=("username",),
+        columns=(
+            Column("username", required=True),
+            Column("full_name", required=True),
+            Column("role", required=True, choices=ROLES),
+            Column("team", ref="teams", db="team_id"),
+            Column("fte", "decimal", minimum=0, maximum=2, default=1),
+            Column("active", "bool", default=True),
+        ),
+        insert_values=(("password_hash", NO_PASSWORD),),
+        description="Medewerkers (accounts zonder wachtwoord; de beheerder stelt het in)",
+    ),
+    FileSpec(
+        kind="providers",
+        table="provider",
+        key=("name",),
+        key_db=("name",),
+        columns=(
+            Column("name", required=True),
+            Column("kind", "code", required=True, codes="provider_kind"),
+        ),
+        description="Aanbieders van voorzieningen",
+    ),
+    FileSpec(
+        kind="provision_types",
+        table="provision_type",
+        key=("code",),
+        key_db=("code",),
+        columns=(
+            Column("code", required=True),
+            Column("name", required=True),
+            Column("kind", required=True, choices=("BASIC", "SUPPORTING")),
+            Column("gos_code", "code", required=True, codes="gos_code"),
+            Column("srg_code", "code", required=True, codes="srg_provision_type"),
+            Column("phase", "code", required=True, codes="provision_phase"),
+            Column("is_language", "bool", default=False),
+            Column("is_work_directed_training", "bool", default=False),
+            Column("default_provider", ref="providers", db="default_provider_id"),
+            Column("unit_cost", "decimal", minimum=0, default=0),
+            Column("typical_weeks", "int", minimum=0, maximum=520, default=12),
+            Column("active", "bool", default=True),
+        ),
+        description="Voorzieningencatalogus",
+    ),
+    FileSpec(
+        kind="persons",
+        table="candidate",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("bsn", "bsn", required=True, unique=True),
+            Column("first_name", required=True),
+            Column("last_name", required=True),
+            Column("birth_date", "date", required=True),
+            Column("sex", "code", required=True, codes="sex"),
+            Column("street"),
+            Column("house_number"),
+            Column("postcode", "postcode"),
+            Column("city"),
+            Column("phone"),
+            Column("email"),
+            Column("migration_background", "code", codes="migration_background"),
+            Column("statushouder", "bool", default=False),
+            Column("education_level", "code", codes="education_level"),
+            Column("team", ref="teams", db="team_id"),
+            Column("klantmanager", ref="users", db="klantmanager_id"),
+            Column("registered_on", "date", required=True),
+        ),
+        date_order=(("birth_date", "registered_on"),),
+        description="Personen (kandidaten)",
+    ),
+    FileSpec(
+        kind="dossiers",
+        table="benefit_dossier",
+        key=("dossier_number",),
+        key_db=("dossier_number",),
+        columns=(
+            Column("dossier_number", required=True),
+            Column("opened_on", "date", required=True),
+            Column("closed_on", "date"),
+            Column("applicant_id", required=True, ref="persons"),
+            Column("partner_id", ref="persons"),
+        ),
+        date_order=(("opened_on", "closed_on"),),
+        description="Uitkeringsdossiers met aanvrager en partner",
+    ),
+    FileSpec(
+        kind="benefit_spells",
+        table="benefit_spell",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("dossier_number", ref="dossiers", db="dossier_id"),
+            Column("benefit_type", "code", required=True, codes="benefit_type"),
+            Column("application_date", "date"),
+            Column("start_date", "date", required=True),
+            Column("end_date", "date"),
+            Column("end_reason", "code", codes="benefit_end_reason"),
+            Column("monthly_amount", "decimal", minimum=0),
+        ),
+        date_order=(("start_date", "end_date"),),
+        description="Uitkeringsperioden",
+    ),
+    FileSpec(
+        kind="assessments",
+        table="assessment",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("assessed_on", "date", required=True),
+            Column("scheme", "code", codes="segment_scheme"),
+            Column("segment", "code", codes="segment"),
+            Column("ladder_step", "int", minimum=1, maximum=6),
+            Column("loonwaarde_pct", "int", minimum=0, maximum=100),
+            Column("loonwaarde_measured", "bool", default=False),
+            Column("language_level", "code", codes="language_level"),
+            Column("work_disability", "bool"),
+            Column("proposed_route_type", "code", codes="route_type"),
+            Column("reason", default=""),
+        ),
+        description="Diagnoses en segmentaties (trede, doelgroep, loonwaarde)",
+    ),
+    FileSpec(
+        kind="exemptions",
+        table="exemption",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("exemption_type", "code", required=True, codes="exemption_type"),
+            Column("start_date", "date", required=True),
+            Column("end_date", "date"),
+            Column("review_date", "date"),
+            Column("reason"),
+        ),
+        date_order=(("start_date", "end_date"), ("start_date", "review_date")),
+        description="Ontheffingen van de arbeidsverplichting",
+    ),
+    FileSpec(
+        kind="routes",
+        table="route",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("route_type", "code", required=True, codes="route_type"),
+            Column("start_date", "date", required=True),
+            Column("end_date", "date"),
+            Column("end_reason", "code", codes="route_end_reason"),
+            Column("team", ref="teams", db="team_id"),
+        ),
+        date_order=(("start_date", "end_date"),),
+        description="Routes (trajecten)",
+    ),
+    FileSpec(
+        kind="exits",
+        table="route",
+        key=("route_id",),
+        key_db=("source_id",),
+        columns=(
+            Column("route_id", required=True, ref="routes", db="source_id"),
+            Column("exit_date", "date", required=True, db="end_date"),
+            Column("end_reason", "code", required=True, codes="route_end_reason"),
+        ),
+        update_only=True,
+        description="Uitstroom: einddatum en eindreden van een route",
+    ),
+    FileSpec(
+        kind="provisions",
+        table="provision",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("route_id", required=True, ref="routes"),
+            Column("provision_type", required=True, ref="provision_types", db="provision_type_id"),
+            Column("provider", ref="providers", db="provider_id"),
+            Column("planned_start", "date"),
+            Column("planned_end", "date"),
+            Column("start_date", "date", required=True),
+            Column("end_date", "date"),
+            Column("cost", "decimal", minimum=0),
+            Column("result", "code", codes="provision_result"),
+        ),
+        date_order=(("start_date", "end_date"), ("planned_start", "planned_end")),
+        description="Ingezette voorzieningen",
+    ),
+    FileSpec(
+        kind="employers",
+        table="employer",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("name", required=True),
+            Column("sector", "code", required=True, codes="sector"),
+            Column("size_class"),
+            Column("contact_person"),
+            Column("contact_email"),
+            Column("postcode", "postcode"),
+            Column("city"),
+            Column("accountmanager", ref="users", db="accountmanager_id"),
+        ),
+        description="Werkgevers",
+    ),
+    FileSpec(
+        kind="vacancies",
+        table="vacancy",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("employer_id", required=True, ref="employers"),
+            Column("title", required=True),
+            Column("occupation"),
+            Column("sector", "code", required=True, codes="sector"),
+            Column("hours_per_week", "int", required=True, minimum=1, maximum=60),
+            Column("postcode", "postcode"),
+            Column("start_date", "date"),
+            Column("opened_on", "date", required=True),
+            Column("closed_on", "date"),
+            Column("suitable_for_lks", "bool", default=False),
+            Column("suitable_for_garantiebaan", "bool", default=False),
+        ),
+        date_order=(("opened_on", "closed_on"),),
+        description="Vacatures",
+    ),
+    FileSpec(
+        kind="placements",
+        table="placement",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("route_id", ref="routes", unique=True),
+            Column("employer_id", ref="employers"),
+            Column("vacancy_id", ref="vacancies"),
+            Column("start_date", "date", required=True),
+            Column("end_date", "date"),
+            Column("job_type", "code", required=True, codes="job_type"),
+            Column("contract_type", "code", required=True, codes="contract_type"),
+            Column("hours_per_week", "int", minimum=1, maximum=60),
+            Column("claimed_by_team", ref="teams", db="claimed_by_team_id"),
+            Column("claimed_by_provider", ref="providers", db="claimed_by_provider_id"),
+        ),
+        date_order=(("start_date", "end_date"),),
+        description="Plaatsingen (werk), met precies één claimende partij",
+    ),
+    FileSpec(
+        kind="contacts",
+        table="contact",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("contact_date", "date", required=True),
+            Column("contact_type", "code", required=True, codes="contact_type"),
+            Column("summary", default=""),
+            Column("user", ref="users", db="user_id"),
+        ),
+        description="Contactmomenten",
+    ),
+    FileSpec(
+        kind="budgets",
+        table="budget",
+        key=("year", "cost_item"),
+        key_db=("year", "cost_item"),
+        columns=(
+            Column("year", "int", required=True, minimum=1990, maximum=2100),
+            Column("cost_item", "code", required=True, codes="cost_item"),
+            Column("amount", "decimal", required=True),
+        ),
+        description="Begrotingen per jaar en kostenpost",
+    ),
+    FileSpec(
+        kind="cost_lines",
+        table="cost_line",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("booked_on", "date", required=True),
+            Column("cost_item", "code", required=True, codes="cost_item"),
+            Column("amount", "decimal", required=True),
+            Column("provision_id", ref="provisions"),
+            Column("description"),
+        ),
+        description="Kosten- en opbrengstregels (negatief bedrag = opbrengst)",
+    ),
+)
+
+SPEC_BY_KIND: dict[str, FileSpec] = {s.kind: s for s in SPECS}
+
+# Reference targets that are not import files: looked up in the database only.
+DB_ONLY_REFS: dict[str, tuple[str, str]] = {}
+
+
+def ref_target(kind: str) -> tuple[str, tuple[str, ...]]:
+    """The table and key columns a reference to ``kind`` resolves against."""
+    if kind in DB_ONLY_REFS:
+        table, column = DB_ONLY_REFS[kind]
+        return table, (column,)
+    spec = SPEC_BY_KIND[kind]
+    return spec.table, spec.key_db

@@ -1,0 +1,207 @@
+"""Write a validated folder with SQLAlchemy Core in chunks, inside the caller's transaction.
+
+Upsert on the source system's keys: the keys already in the database are looked up first, new
+rows are bulk-inserted and existing rows bulk-updated, so importing the same folder twice leaves
+the database as after the first time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pandas as pd
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+
+from werkpad.importing.spec import DB_ONLY_REFS, SPECS, FileSpec, ref_target
+from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
+from werkpad.store.models import Base
+
+CHUNK_ROWS = 5_000
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class WriteCount:
+    inserted: int
+    updated: int
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def key_map(conn: Connection, kind: str) -> dict[str, int]:
+    """Existing rows of ``kind``: source key -> database id."""
+    table_name, columns = ref_target(kind)
+    table = _table(table_name)
+    cols = [table.c[c] for c in columns]
+    rows = conn.execute(select(*cols, table.c.id).where(cols[0].is_not(None)))
+    return {"|".join(str(v) for v in row[:-1]): row[-1] for row in rows}
+
+
+def load_known(conn: Connection) -> KnownKeys:
+    """The keys and unique values the database already holds, for ``validate_folder``."""
+    kinds = [s.kind for s in SPECS if not s.update_only] + list(DB_ONLY_REFS)
+    known = KnownKeys(keys={kind: set(key_map(conn, kind)) for kind in kinds})
+    candidate, placement, route = _table("candidate"), _table("placement"), _table("route")
+    known.unique[("persons", "bsn")] = {
+        bsn: source or "(zonder bron-id)"
+        for bsn, source in conn.execute(select(candidate.c.bsn, candidate.c.source_id))
+    }
+    claimed = select(route.c.source_id, placement.c.source_id).join(
+        placement, placement.c.route_id == route.c.id
+    )
+    known.unique[("placements", "route_id")] = {
+        r: p or "(zonder bron-id)" for r, p in conn.execute(claimed) if r is not None
+    }
+    return known
+
+
+class _Writer:
+    def __init__(self, conn: Connection, progress: Progress | None) -> None:
+        self.conn = conn
+        self.progress = progress
+        self.maps: dict[str, dict[str, int]] = {}
+
+    def ids(self, kind: str) -> dict[str, int]:
+        if kind not in self.maps:
+            self.maps[kind] = key_map(self.conn, kind)
+        return self.maps[kind]
+
+    def records(self, parsed: ParsedFile, table: Table) -> pd.DataFrame:
+        """Database-ready columns: references resolved to ids, defaults filled in."""
+        spec, frame = parsed.spec, parsed.frame
+        out: dict[str, pd.Series] = {}
+        for column in spec.columns:
+            if column.target not in table.c:
+                continue
+            values = frame[column.name]
+            if column.ref is not None and not spec.update_only:
+                ids = self.ids(column.ref)
+                values = values.map(lambda k, ids=ids: None if k is None else ids[k])
+            if column.default is not None:
+                values = values.where(values.notna(), column.default)
+            out[column.target] = values.astype(object).where(values.notna(), None)
+        records = pd.DataFrame(out, index=frame.index)
+        records[KEY] = frame[KEY]
+        return records
+
+    def _chunks(
+        self, label: str, statement: Any, rows: list[dict[str, Any]], total: int, done: int = 0
+    ) -> None:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = rows[start : start + CHUNK_ROWS]
+            self.conn.execute(statement, chunk)
+            if self.progress:
+                self.progress(label, done + min(start + CHUNK_ROWS, len(rows)), total)
+
+    def upsert(self, parsed: ParsedFile) -> WriteCount:
+        spec = parsed.spec
+        table = _table(spec.table)
+        records = self.records(parsed, table)
+        columns = [c for c in records.columns if c != KEY]
+        label = parsed.name
+        if spec.update_only:
+            return self._update_by_key(spec, table, records, columns, label)
+        existing = self.ids(spec.kind)
+        is_new = ~records[KEY].isin(existing.keys())
+        new_rows = cast(list[dict[str, Any]], records.loc[is_new, columns].to_dict("records"))
+        for row in new_rows:
+            row.update(spec.insert_values)
+        old = records.loc[~is_new]
+        old_rows = [
+            {"b_id": existing[key], **{f"b_{c}": row[c] for c in columns}}
+            for key, row in zip(old[KEY], old[columns].to_dict("records"), strict=True)
+        ]
+        total = len(records)
+        if new_rows:
+            self._chunks(label, insert(table), new_rows, total)
+        if old_rows:
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values({c: bindparam(f"b_{c}") for c in columns})
+            )
+            self._chunks(label, statement, old_rows, total, done=len(new_rows))
+        self.maps.pop(spec.kind, None)
+        return WriteCount(inserted=len(new_rows), updated=len(old_rows))
+
+    def _update_by_key(
+        self, spec: FileSpec, table: Table, records: pd.DataFrame, columns: list[str], label: str
+    ) -> WriteCount:
+        (key_column,) = spec.key_db
+        values = [c for c in columns if c != key_column]
+        rows = [
+            {f"b_{c}": row[c] for c in [key_column, *values]}
+            for row in records[columns].to_dict("records")
+        ]
+        statement = (
+            update(table)
+            .where(table.c[key_column] == bindparam(f"b_{key_column}"))
+            .values({c: bindparam(f"b_{c}") for c in values})
+        )
+        self._chunks(label, statement, rows, len(rows))
+        return WriteCount(inserted=0, updated=len(rows))
+
+    def dossier_members(self, parsed: ParsedFile) -> None:
+        """Replace the members of the imported dossiers (applicant and partner)."""
+        member = _table("dossier_member")
+        dossiers, persons = self.ids("dossiers"), self.ids("persons")
+        frame = parsed.frame
+        dossier_ids = [dossiers[k] for k in frame[KEY]]
+        for start in range(0, len(dossier_ids), 500):
+            chunk = dossier_ids[start : start + 500]
+            self.conn.execute(delete(member).where(member.c.dossier_id.in_(chunk)))
+        rows: list[dict[str, Any]] = []
+        for dossier_id, applicant, partner in zip(
+            dossier_ids, frame["applicant_id"], frame["partner_id"], strict=True
+        ):
+            rows.append(
+                {
+                    "dossier_id": dossier_id,
+                    "candidate_id": persons[applicant],
+                    "member_role": "APPLICANT",
+                }
+            )
+            if partner is not None:
+                rows.append(
+                    {
+                        "dossier_id": dossier_id,
+                        "candidate_id": persons[partner],
+                        "member_role": "PARTNER",
+                    }
+                )
+        self._chunks(f"{parsed.name} (leden)", insert(member), rows, len(rows))
+
+
+class WriteFailed(Exception):
+    """The database refused a row that validation let through; the transaction is rolled back."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
+
+
+def write_folder(
+    conn: Connection, validation: Validation, progress: Progress | None = None
+) -> dict[str, WriteCount]:
+    """Write every validated file in dependency order; the caller owns the transaction."""
+    from sqlalchemy.exc import DBAPIError
+
+    writer = _Writer(conn, progress)
+    counts: dict[str, WriteCount] = {}
+    for spec in SPECS:
+        parsed = validation.files.get(spec.kind)
+        if parsed is None:
+            continue
+        try:
+            counts[spec.kind] = writer.upsert(parsed)
+            if spec.kind == "dossiers":
+                writer.dossier_members(parsed)
+        except DBAPIError as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+            raise WriteFailed(parsed.name, f"de database weigerde een rij: {reason}") from exc
+    return counts

@@ -1,0 +1,46 @@
+"""Read the snapshot and compute the KPI set: the one entry point for the CLI and the report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from werkpad.analytics.kpis import KpiContext, compute_kpis
+from werkpad.services.clock import Clock
+from werkpad.services.snapshot import Snapshot, load_snapshot
+
+
+def kpi_results(
+    engine: Engine,
+    *,
+    reference_date: date | None = None,
+    years: Iterable[int] | None = None,
+    success: str | None = None,
+    ids: Iterable[str] | None = None,
+) -> tuple[Snapshot, KpiContext, pd.DataFrame]:
+    """Snapshot on ``reference_date`` (default: the municipality's today, which a demo database
+    freezes), the context and the tidy result set."""
+    ref = reference_date or Clock(engine).today()
+    snap = load_snapshot(engine, ref)
+    ctx = KpiContext.for_snapshot(snap, years=years, success=success)
+    return snap, ctx, compute_kpis(snap, ctx, ids)
+
+
+def years_up_to(year: int, count: int = 4) -> list[int]:
+    return list(range(year - count + 1, year + 1))
+
+
+def select_year(results: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows about ``year`` (a year or one of its quarters) and rows without a period."""
+    period = results["period"].astype(str)
+    keep = (period == "") | (period == str(year)) | period.str.startswith(f"{year}-")
+    return results[keep].reset_index(drop=True)
+
+
+def to_records(results: pd.DataFrame) -> list[dict[str, object]]:
+    """JSON-ready rows: NaN becomes None."""
+    clean = results.astype(object).where(results.notna(), None)
+    return clean.to_dict(orient="records")  # type: ignore[return-value]

@@ -1,0 +1,109 @@
+"""The audit log: who read which candidate file, when, why and from where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from werkpad.store.models import AuditEntry, User
+
+
+def utc_now() -> datetime:
+    """Naive UTC timestamp, the same on SQLite and PostgreSQL."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def record_read(
+    session: Session,
+    user: User,
+    candidate_id: int,
+    *,
+    purpose: str,
+    ip: str | None,
+) -> AuditEntry:
+    """Add a READ entry for a candidate file; the caller commits it with the request."""
+    entry = AuditEntry(
+        at=utc_now(),
+        user_id=user.id,
+        action="READ",
+        object_type="candidate",
+        object_id=candidate_id,
+        purpose=purpose[:200],
+        ip=(ip or None) and ip[:45],
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def record_change(
+    session: Session,
+    user: User,
+    action: str,
+    object_type: str,
+    object_id: int,
+    *,
+    purpose: str,
+) -> AuditEntry:
+    """Add a CREATE or UPDATE entry (who changed which object, why); committed by the caller."""
+    entry = AuditEntry(
+        at=utc_now(),
+        user_id=user.id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose[:200],
+    )
+    session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    username: str | None = None
+    candidate_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    total: int
+    page: int
+    page_size: int
+
+
+def search_audit(session: Session, query: AuditQuery) -> AuditPage:
+    """Audit entries matching every given criterion, newest first (dates are UTC days)."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.username:
+        conditions.append(
+            AuditEntry.user_id.in_(
+                select(User.id).where(User.username == query.username.strip().lower())
+            )
+        )
+    if query.candidate_id is not None:
+        conditions.append(AuditEntry.object_type == "candidate")
+        conditions.append(AuditEntry.object_id == query.candidate_id)
+    if query.date_from is not None:
+        conditions.append(AuditEntry.at >= datetime.combine(query.date_from, time.min))
+    if query.date_to is not None:
+        conditions.append(
+            AuditEntry.at < datetime.combine(query.date_to + timedelta(days=1), time.min)
+        )
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
+    entries = session.scalars(
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.user))
+        .where(*conditions)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(query.page_size)
+        .offset((max(query.page, 1) - 1) * query.page_size)
+    ).all()
+    return AuditPage(list(entries), int(total), query.page, query.page_size)

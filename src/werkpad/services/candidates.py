@@ -1,0 +1,357 @@
+"""Intake of a new candidate (kandidaat) with their first benefit spell.
+
+``register_candidate`` checks every field first and raises ``ValidationFailed`` with all Dutch
+field messages at once; only when everything is right does it write the candidate and the
+benefit spell (flushed, committed by the caller). Nothing is written on any error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from werkpad.domain.bsn import is_valid_bsn
+from werkpad.domain.codelists import code_list
+from werkpad.domain.errors import FieldError, ValidationFailed
+from werkpad.store.models import BenefitSpell, Candidate, User
+
+INTAKE_ROLES = ("KLANTMANAGER", "TEAMLEIDER")
+MIN_AGE = 15
+MAX_AGE = 110
+_POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+FIELD_LENGTHS = {
+    "first_name": 80,
+    "last_name": 120,
+    "street": 120,
+    "house_number": 12,
+    "city": 80,
+    "phone": 30,
+    "email": 120,
+}
+INTAKE_FIELDS = (
+    "bsn",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+    "migration_background",
+    "education_level",
+    "statushouder",
+    "benefit_type",
+    "application_date",
+    "benefit_start_date",
+    "benefit_end_date",
+    "klantmanager_id",
+)
+
+
+# Last names at least this alike (difflib ratio of the normalised names) count as similar.
+SIMILAR_NAME_RATIO = 0.8
+_NAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "el", "al"})
+
+
+class PossibleDuplicate(Exception):
+    """The intake is valid, but people with a similar name and the same birth date are
+    registered already; register again with ``allow_similar=True`` once confirmed."""
+
+    def __init__(self, similar: list[Candidate]) -> None:
+        super().__init__(f"{len(similar)} similar candidate(s)")
+        self.similar = similar
+
+
+def _name_key(name: str) -> str:
+    """Lower case, without accents, punctuation or prefixes (van, de, el...)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z]+", ascii_name)
+    kept = [w for w in words if w not in _NAME_PREFIXES] or words
+    return "".join(kept)
+
+
+def names_similar(first_a: str, last_a: str, first_b: str, last_b: str) -> bool:
+    """Whether two people's names look like the same person's: last names equal or nearly
+    so once accents, prefixes and spacing are ignored, and the same first initial."""
+    key_a, key_b = _name_key(last_a), _name_key(last_b)
+    if not key_a or not key_b:
+        return False
+    last_alike = key_a == key_b or SequenceMatcher(None, key_a, key_b).ratio() >= (
+        SIMILAR_NAME_RATIO
+    )
+    initial_a, initial_b = _name_key(first_a)[:1], _name_key(first_b)[:1]
+    return last_alike and initial_a == initial_b
+
+
+def similar_candidates(
+    session: Session, first_name: str, last_name: str, birth_date: date
+) -> list[Candidate]:
+    """Registered candidates born on ``birth_date`` whose name is similar (one query)."""
+    born_same_day = session.scalars(
+        select(Candidate).where(Candidate.birth_date == birth_date).order_by(Candidate.id)
+    )
+    return [
+        c for c in born_same_day if names_similar(first_name, last_name, c.first_name, c.last_name)
+    ]
+
+
+@dataclass(frozen=True)
+class _Cleaned:
+    values: dict[str, Any]
+    errors: list[FieldError]
+
+
+def _text(data: Mapping[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _parse_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for parse in (date.fromisoformat, _parse_dutch_date):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _parse_dutch_date(text: str) -> date:
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{4})", text)
+    if not match:
+        raise ValueError(text)
+    day, month, year = (int(g) for g in match.groups())
+    return date(year, month, day)
+
+
+def _age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _clean(data: Mapping[str, Any], today: date) -> _Cleaned:
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.append(FieldError(field, message))
+
+    bsn = _text(data, "bsn")
+    if bsn is None:
+        fail("bsn", "BSN is verplicht.")
+    else:
+        bsn = bsn.replace(" ", "").replace(".", "")
+        if len(bsn) == 8 and bsn.isdigit():
+            bsn = "0" + bsn
+        if not is_valid_bsn(bsn):
+            fail("bsn", "BSN is ongeldig: het moet 9 cijfers hebben en voldoen aan de elfproef.")
+        values["bsn"] = bsn
+
+    for name, label in (("first_name", "Voornaam"), ("last_name", "Achternaam")):
+        text = _text(data, name)
+        if text is None:
+            fail(name, f"{label} is verplicht.")
+        values[name] = text
+
+    for name, limit in FIELD_LENGTHS.items():
+        text = values.get(name, _text(data, name))
+        if text is not None and len(text) > limit:
+            fail(name, f"Maximaal {limit} tekens.")
+        values[name] = text
+
+    birth_date = _date_field(data, "birth_date", "Geboortedatum", fail, required=True)
+    if birth_date is not None:
+        age = _age_on(birth_date, today)
+        if birth_date > today:
+            fail("birth_date", "Geboortedatum ligt in de toekomst.")
+        elif not MIN_AGE <= age <= MAX_AGE:
+            fail(
+                "birth_date",
+                f"Geboortedatum is niet aannemelijk: de leeftijd moet tussen {MIN_AGE} en "
+                f"{MAX_AGE} jaar liggen.",
+            )
+    values["birth_date"] = birth_date
+
+    for name, list_name, label, required in (
+        ("sex", "sex", "Geslacht", True),
+        ("benefit_type", "benefit_type", "Soort uitkering", True),
+        ("migration_background", "migration_background", "Migratieachtergrond", False),
+        ("education_level", "education_level", "Opleidingsniveau", False),
+    ):
+        code = _text(data, name)
+        if code is None:
+            if required:
+                fail(name, f"{label} is verplicht.")
+        elif code not in code_list(list_name):
+            fail(name, f"{label}: onbekende code '{code}'.")
+        values[name] = code
+
+    postcode = _text(data, "postcode")
+    if postcode is not None:
+        if not _POSTCODE.fullmatch(postcode):
+            fail("postcode", "Postcode moet de vorm 1234 AB hebben.")
+        else:
+            postcode = f"{postcode[:4]} {postcode[-2:].upper()}"
+    values["postcode"] = postcode
+
+    email = values.get("email")
+    if email is not None and not _EMAIL.fullmatch(email):
+        fail("email", "E-mailadres is ongeldig.")
+
+    values["statushouder"] = _flag(data.get("statushouder"))
+
+    application = _date_field(data, "application_date", "Aanvraagdatum", fail, required=False)
+    start = _date_field(data, "benefit_start_date", "Startdatum uitkering", fail, required=True)
+    end = _date_field(data, "benefit_end_date", "Einddatum uitkering", fail, required=False)
+    if start is not None and end is not None and end < start:
+        fail("benefit_end_date", "Einddatum ligt vóór de startdatum.")
+    if start is not None and application is not None and application > start:
+        fail("application_date", "Aanvraagdatum ligt na de startdatum van de uitkering.")
+    if start is not None and birth_date is not None and start < birth_date:
+        fail("benefit_start_date", "Startdatum ligt vóór de geboortedatum.")
+    values.update(application_date=application, benefit_start_date=start, benefit_end_date=end)
+
+    raw_km = _text(data, "klantmanager_id")
+    values["klantmanager_id"] = None
+    if raw_km is not None:
+        if raw_km.isdigit():
+            values["klantmanager_id"] = int(raw_km)
+        else:
+            fail("klantmanager_id", "Onbekende klantmanager.")
+    return _Cleaned(values, errors)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "on", "ja", "yes")
+
+
+def _date_field(
+    data: Mapping[str, Any], name: str, label: str, fail: Any, *, required: bool
+) -> date | None:
+    raw = data.get(name)
+    try:
+        parsed = _parse_date(raw)
+    except ValueError:
+        fail(name, f"{label} is geen geldige datum (gebruik dd-mm-jjjj of jjjj-mm-dd).")
+        return None
+    if parsed is None and required:
+        fail(name, f"{label} is verplicht.")
+    return parsed
+
+
+def _check_klantmanager(session: Session, user: User, klantmanager_id: int | None) -> int | None:
+    """The klantmanager for the new candidate: the intaker, or a chosen one of the same team."""
+    if user.role == "KLANTMANAGER":
+        return user.id
+    if klantmanager_id is None:
+        return None
+    chosen = session.get(User, klantmanager_id)
+    if (
+        chosen is None
+        or chosen.role != "KLANTMANAGER"
+        or chosen.team_id != user.team_id
+        or not chosen.active
+    ):
+        raise ValidationFailed([FieldError("klantmanager_id", "Onbekende klantmanager.")])
+    return chosen.id
+
+
+def register_candidate(
+    session: Session,
+    data: Mapping[str, Any],
+    user: User,
+    *,
+    today: date | None = None,
+    allow_similar: bool = False,
+) -> Candidate:
+    """Register a new candidate with their first benefit spell (or NUO registration).
+
+    Checks: BSN present and passing the elfproef and not yet registered; first and last name;
+    a plausible birth date (age 15-110, not in the future); known codes for sex, benefit type,
+    migration background and education level; benefit end not before its start; postcode and
+    e-mail format. The candidate joins the intaker's team. Raises ``ValidationFailed`` listing
+    every problem; nothing is written then. A valid intake of someone with a similar name and
+    the same birth date as a registered candidate raises ``PossibleDuplicate`` (nothing
+    written) unless ``allow_similar`` says the intaker confirmed it is another person.
+    """
+    if user.role not in INTAKE_ROLES or user.team_id is None:
+        raise PermissionError("only case workers of a team register candidates")
+    today = today or date.today()
+    cleaned = _clean(data, today)
+    errors = list(cleaned.errors)
+    values = cleaned.values
+    bsn_ok = not any(e.field == "bsn" for e in errors)
+    if bsn_ok and session.scalar(select(Candidate.id).where(Candidate.bsn == values["bsn"])):
+        errors.append(FieldError("bsn", "Er is al een kandidaat met dit BSN."))
+    klantmanager_id: int | None = None
+    if not any(e.field == "klantmanager_id" for e in errors):
+        try:
+            klantmanager_id = _check_klantmanager(session, user, values["klantmanager_id"])
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    if not allow_similar:
+        similar = similar_candidates(
+            session, values["first_name"], values["last_name"], values["birth_date"]
+        )
+        if similar:
+            raise PossibleDuplicate(similar)
+
+    candidate = Candidate(
+        bsn=values["bsn"],
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        birth_date=values["birth_date"],
+        sex=values["sex"],
+        street=values["street"],
+        house_number=values["house_number"],
+        postcode=values["postcode"],
+        city=values["city"],
+        phone=values["phone"],
+        email=values["email"],
+        migration_background=values["migration_background"],
+        education_level=values["education_level"],
+        statushouder=values["statushouder"],
+        team_id=user.team_id,
+        klantmanager_id=klantmanager_id,
+        registered_on=today,
+    )
+    spell = BenefitSpell(
+        candidate=candidate,
+        benefit_type=values["benefit_type"],
+        application_date=values["application_date"],
+        start_date=values["benefit_start_date"],
+        end_date=values["benefit_end_date"],
+    )
+    session.add_all([candidate, spell])
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # A concurrent intake registered the same BSN between our check and the insert; the
+        # unit of work is void, so roll it back rather than leave a half-flushed session.
+        session.rollback()
+        raise ValidationFailed([FieldError("bsn", "Er is al een kandidaat met dit BSN.")]) from exc
+    return candidate

@@ -1,0 +1,279 @@
+"""Exit of a route with a coded end reason, the placement it leads to, follow-ups after a work
+exit and the return-to-benefit flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from werkpad.domain.codelists import code_list
+from werkpad.domain.follow_up import follow_up_due_dates, is_return_to_benefit
+from werkpad.services.audit import record_change
+from werkpad.services.fields import Fields
+from werkpad.store.models import (
+    BenefitSpell,
+    Candidate,
+    Employer,
+    FollowUp,
+    Placement,
+    PlacementInstrument,
+    Provider,
+    Route,
+    StateTransition,
+    User,
+)
+
+PLACEMENT_REQUIRED = frozenset({"JOB"})
+
+
+def is_work_exit(end_reason: str | None) -> bool:
+    found = code_list("route_end_reason").get(end_reason) if end_reason else None
+    return bool(found and found.attr("is_work"))
+
+
+def _instrument_codes(data: Mapping[str, Any]) -> list[str]:
+    raw = data.get("instruments")
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return [str(x).strip() for x in raw if str(x).strip()]
+
+
+@dataclass(frozen=True)
+class ExitResult:
+    route: Route
+    placement: Placement | None
+    follow_ups: list[FollowUp]
+
+
+def end_route(
+    session: Session, user: User, route: Route, data: Mapping[str, Any], *, today: date
+) -> ExitResult:
+    """End an open route with a coded reason. An exit to a job records the placement
+    (employer, job type, contract type, hours, instruments, exactly one claimant: the team or
+    a provider) and plans the follow-ups at 6, 12 and 18 months. Running provisions end with
+    the route. Nothing is written on any error."""
+    f = Fields(data)
+    if route.end_date is not None:
+        f.fail("end_reason", "Deze route is al beëindigd.")
+    end = f.date("end_date", "Einddatum route", required=True)
+    if end is not None:
+        if end < route.start_date:
+            f.fail("end_date", "Einddatum ligt vóór de start van de route.")
+        elif end > today:
+            f.fail("end_date", "Einddatum ligt in de toekomst.")
+        elif any(p.start_date > end for p in route.provisions):
+            f.fail("end_date", "Er start nog een voorziening na deze einddatum.")
+    reason = f.code("end_reason", "Reden einde", "route_end_reason", required=True)
+    placement_values = (
+        _clean_placement(session, f, data, end, route.team_id)
+        if reason in PLACEMENT_REQUIRED
+        else None
+    )
+    f.raise_if_invalid()
+    assert end is not None and reason is not None
+    route.end_date = end
+    route.end_reason = reason
+    for provision in route.provisions:
+        if provision.end_date is None:
+            provision.end_date = end
+    session.add(
+        StateTransition(
+            object_type="route",
+            object_id=route.id,
+            from_state="OPEN",
+            to_state="ENDED",
+            user_id=user.id,
+            reason=code_list("route_end_reason").label(reason),
+        )
+    )
+    placement: Placement | None = None
+    follow_ups: list[FollowUp] = []
+    if placement_values is not None:
+        instruments, lks_loonwaarde, values = placement_values
+        placement = Placement(candidate_id=route.candidate_id, route_id=route.id, **values)
+        session.add(placement)
+        session.flush()
+        for code in instruments:
+            session.add(
+                PlacementInstrument(
+                    placement_id=placement.id,
+                    instrument=code,
+                    loonwaarde_pct=lks_loonwaarde if code == "LKS" else None,
+                    start_date=placement.start_date,
+                )
+            )
+        follow_ups = [
+            FollowUp(placement_id=placement.id, months=months, due_date=due)
+            for months, due in follow_up_due_dates(end).items()
+        ]
+        session.add_all(follow_ups)
+    session.flush()
+    record_change(session, user, "UPDATE", "route", route.id, purpose="Route beëindigd")
+    return ExitResult(route, placement, follow_ups)
+
+
+def _clean_placement(
+    session: Session,
+    f: Fields,
+    data: Mapping[str, Any],
+    exit_date: date | None,
+    team_id: int | None,
+) -> tuple[list[str], int | None, dict[str, Any]] | None:
+    employer_id = f.identifier("employer_id", "Werkgever", required=True)
+    if employer_id is not None and session.get(Employer, employer_id) is None:
+        f.fail("employer_id", "Onbekende werkgever.")
+    job_type = f.code("job_type", "Soort baan", "job_type", required=True)
+    contract = f.code("contract_type", "Soort contract", "contract_type", required=True)
+    hours = f.integer("hours_per_week", "Uren per week", required=True, minimum=1, maximum=60)
+    start = f.date("placement_start", "Startdatum baan") or exit_date
+    claimant = str(data.get("claimant") or "TEAM").strip().upper()
+    provider_id: int | None = None
+    if claimant == "PROVIDER":
+        provider_id = f.identifier("claimant_provider_id", "Aanbieder die claimt", required=True)
+        if provider_id is not None and session.get(Provider, provider_id) is None:
+            f.fail("claimant_provider_id", "Onbekende aanbieder.")
+    elif claimant != "TEAM" or team_id is None:
+        f.fail("claimant", "Kies wie de plaatsing claimt: het team of één aanbieder.")
+    instruments = _instrument_codes(data)
+    known = code_list("instrument")
+    unknown = [c for c in instruments if c not in known]
+    if unknown:
+        f.fail("instruments", f"Instrument: onbekende code '{unknown[0][:40]}'.")
+    if len(set(instruments)) != len(instruments):
+        f.fail("instruments", "Elk instrument maar één keer.")
+    lks = f.integer("lks_loonwaarde", "Loonwaarde bij LKS (%)", minimum=0, maximum=100)
+    if "LKS" in instruments and lks is None and not f.has_error("lks_loonwaarde"):
+        f.fail("lks_loonwaarde", "Loonkostensubsidie vraagt een vastgestelde loonwaarde.")
+    if f.errors:
+        return None
+    return (
+        instruments,
+        lks,
+        {
+            "employer_id": employer_id,
+            "start_date": start,
+            "job_type": job_type,
+            "contract_type": contract,
+            "hours_per_week": hours,
+            # Exactly one claimant: the route's team unless a provider claims the placement.
+            "claimed_by_team_id": None if provider_id is not None else team_id,
+            "claimed_by_provider_id": provider_id,
+        },
+    )
+
+
+def complete_follow_up(
+    session: Session, user: User, follow_up: FollowUp, data: Mapping[str, Any], *, today: date
+) -> FollowUp:
+    f = Fields(data)
+    done = f.date("done_on", "Datum nazorgcontact", required=True)
+    if done is not None and done > today:
+        f.fail("done_on", "Datum nazorgcontact ligt in de toekomst.")
+    working = f.optional_flag("still_working", "Nog aan het werk")
+    if working is None and not f.has_error("still_working"):
+        f.fail("still_working", "Nog aan het werk: kies ja of nee.")
+    back = f.optional_flag("back_on_benefit", "Terug in de uitkering")
+    note = f.text("note", "Notitie", max_length=4000)
+    f.raise_if_invalid()
+    follow_up.done_on = done
+    follow_up.still_working = working
+    follow_up.back_on_benefit = back
+    follow_up.note = note
+    session.flush()
+    record_change(session, user, "UPDATE", "follow_up", follow_up.id, purpose="Nazorg")
+    return follow_up
+
+
+def follow_ups_of_candidate(session: Session, candidate_id: int) -> list[FollowUp]:
+    return list(
+        session.scalars(
+            select(FollowUp)
+            .join(Placement, Placement.id == FollowUp.placement_id)
+            .where(Placement.candidate_id == candidate_id)
+            .order_by(FollowUp.due_date, FollowUp.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class BenefitReturn:
+    exit_date: date
+    restart_date: date
+    benefit_type: str
+
+
+def benefit_returns(
+    work_exit_dates: Iterable[date], spells: Sequence[BenefitSpell]
+) -> list[BenefitReturn]:
+    """Benefit spells that started within 12 months after a work exit: returns (draaideur)."""
+    exits = sorted(work_exit_dates)
+    found = []
+    for spell in spells:
+        previous = [d for d in exits if is_return_to_benefit(d, spell.start_date)]
+        if previous:
+            found.append(BenefitReturn(max(previous), spell.start_date, spell.benefit_type))
+    return found
+
+
+def returns_of_candidate(candidate: Candidate) -> list[BenefitReturn]:
+    """Uses the candidate's loaded routes and benefit spells (no query of its own)."""
+    exits = [r.end_date for r in candidate.routes if r.end_date and is_work_exit(r.end_reason)]
+    return benefit_returns(exits, candidate.benefit_spells)
+
+
+def end_benefit(
+    session: Session, user: User, spell: BenefitSpell, data: Mapping[str, Any], *, today: date
+) -> BenefitSpell:
+    """End a running benefit spell with a coded reason (e.g. work)."""
+    f = Fields(data)
+    if spell.end_date is not None:
+        f.fail("end_date", "Deze uitkering is al beëindigd.")
+    end = f.date("end_date", "Einddatum uitkering", required=True)
+    if end is not None and end < spell.start_date:
+        f.fail("end_date", "Einddatum ligt vóór de startdatum.")
+    if end is not None and end > today:
+        f.fail("end_date", "Einddatum ligt in de toekomst.")
+    reason = f.code("end_reason", "Reden einde uitkering", "benefit_end_reason", required=True)
+    f.raise_if_invalid()
+    spell.end_date = end
+    spell.end_reason = reason
+    session.flush()
+    record_change(session, user, "UPDATE", "benefit_spell", spell.id, purpose="Uitkering beëindigd")
+    return spell
+
+
+def restart_benefit(
+    session: Session, user: User, candidate: Candidate, data: Mapping[str, Any], *, today: date
+) -> tuple[BenefitSpell, bool]:
+    """Register a new benefit spell; returns it and whether it counts as a return after a work
+    exit within 12 months."""
+    f = Fields(data)
+    kind = f.code("benefit_type", "Soort uitkering", "benefit_type", required=True)
+    start = f.date("start_date", "Startdatum uitkering", required=True)
+    application = f.date("application_date", "Aanvraagdatum")
+    if start is not None and application is not None and application > start:
+        f.fail("application_date", "Aanvraagdatum ligt na de startdatum.")
+    if start is not None and start > today:
+        f.fail("start_date", "Startdatum ligt in de toekomst.")
+    running = [
+        s for s in candidate.benefit_spells if s.end_date is None or s.end_date >= (start or today)
+    ]
+    if running:
+        f.fail("start_date", "Er loopt nog een uitkering; beëindig die eerst.")
+    f.raise_if_invalid()
+    assert start is not None
+    spell = BenefitSpell(
+        candidate_id=candidate.id, benefit_type=kind, start_date=start, application_date=application
+    )
+    session.add(spell)
+    session.flush()
+    record_change(session, user, "CREATE", "benefit_spell", spell.id, purpose="Uitkering herstart")
+    exits = [r.end_date for r in candidate.routes if r.end_date and is_work_exit(r.end_reason)]
+    return spell, bool(benefit_returns(exits, [spell]))

@@ -1,0 +1,321 @@
+"""The one place that reads the operational store into analysis frames.
+
+The frames are pseudonymised: a person is the internal candidate id under the column ``person``;
+no BSN, name, address or contact details leave this module. ``werkpad.analytics`` works on
+these frames only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from werkpad.domain.codelists import code_list
+from werkpad.store.models import (
+    Assessment,
+    BenefitDossier,
+    BenefitSpell,
+    Budget,
+    Candidate,
+    CostLine,
+    DossierMember,
+    Exemption,
+    Placement,
+    Provision,
+    ProvisionType,
+    Route,
+    Team,
+    User,
+)
+
+_DATES = (
+    "start_date",
+    "end_date",
+    "assessed_on",
+    "opened_on",
+    "closed_on",
+    "booked_on",
+    "registered_on",
+)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Pseudonymised analysis frames as of ``reference_date``.
+
+    The first four frames are always filled by :func:`load_snapshot`; the others default to
+    empty frames so hand-built snapshots in tests only need what they use:
+
+    * ``persons``: person, birth_year, sex, migration_background, statushouder, team_id,
+      registered_on (no BSN, names or address);
+    * ``assessments``: person, assessed_on, scheme, segment, ladder_step, language_level;
+    * ``exemptions``: person, exemption_type, start_date, end_date;
+    * ``dossiers``: dossier_id, person (the applicant), opened_on, closed_on;
+    * ``budgets``: year, cost_item, amount; ``cost_lines``: booked_on, cost_item, amount,
+      provision_id;
+    * ``teams``: team_id, fte; ``staff``: team_id, role, fte (one row per active user).
+
+    ``benefit_spells`` also carries ``dossier_id`` and ``end_reason``; ``provisions`` carries
+    the catalogue flags ``kind``, ``is_language`` and ``is_work_directed_training``.
+    """
+
+    reference_date: date
+    routes: pd.DataFrame
+    provisions: pd.DataFrame
+    placements: pd.DataFrame
+    benefit_spells: pd.DataFrame
+    persons: pd.DataFrame = field(default_factory=_empty)
+    assessments: pd.DataFrame = field(default_factory=_empty)
+    exemptions: pd.DataFrame = field(default_factory=_empty)
+    dossiers: pd.DataFrame = field(default_factory=_empty)
+    budgets: pd.DataFrame = field(default_factory=_empty)
+    cost_lines: pd.DataFrame = field(default_factory=_empty)
+    teams: pd.DataFrame = field(default_factory=_empty)
+    staff: pd.DataFrame = field(default_factory=_empty)
+
+
+def _frame(engine: Engine, statement: object, columns: list[str]) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()  # type: ignore[call-overload]
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+    for name in _DATES:
+        if name in frame.columns:
+            frame[name] = pd.to_datetime(frame[name])
+    return frame
+
+
+def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapshot:
+    """Routes, provisions, placements and benefit spells as of ``reference_date`` (default
+    today): rows that start after the reference date are left out, and ends after it are
+    treated as still open."""
+    ref = reference_date or date.today()
+    routes = _frame(
+        engine,
+        select(
+            Route.id,
+            Route.candidate_id,
+            Route.team_id,
+            Route.route_type,
+            Route.start_date,
+            Route.end_date,
+            Route.end_reason,
+        ).where(Route.start_date <= ref),
+        ["route_id", "person", "team_id", "route_type", "start_date", "end_date", "end_reason"],
+    )
+    provisions = _frame(
+        engine,
+        select(
+            Provision.id,
+            Provision.route_id,
+            ProvisionType.code,
+            ProvisionType.gos_code,
+            Provision.start_date,
+            Provision.end_date,
+            Provision.cost,
+            Provision.result,
+            ProvisionType.kind,
+            ProvisionType.is_language,
+            ProvisionType.is_work_directed_training,
+        )
+        .join(ProvisionType, ProvisionType.id == Provision.provision_type_id)
+        .where(Provision.start_date <= ref),
+        [
+            "provision_id",
+            "route_id",
+            "provision_type",
+            "gos_code",
+            "start_date",
+            "end_date",
+            "cost",
+            "result",
+            "kind",
+            "is_language",
+            "is_work_directed_training",
+        ],
+    )
+    placements = _frame(
+        engine,
+        select(
+            Placement.id,
+            Placement.candidate_id,
+            Placement.route_id,
+            Placement.start_date,
+            Placement.end_date,
+            Placement.job_type,
+            Placement.contract_type,
+        ).where(Placement.start_date <= ref),
+        [
+            "placement_id",
+            "person",
+            "route_id",
+            "start_date",
+            "end_date",
+            "job_type",
+            "contract_type",
+        ],
+    )
+    spells = _frame(
+        engine,
+        select(
+            BenefitSpell.candidate_id,
+            BenefitSpell.benefit_type,
+            BenefitSpell.start_date,
+            BenefitSpell.end_date,
+            BenefitSpell.dossier_id,
+            BenefitSpell.end_reason,
+        ).where(BenefitSpell.start_date <= ref),
+        ["person", "benefit_type", "start_date", "end_date", "dossier_id", "end_reason"],
+    )
+    ref_ts = pd.Timestamp(ref)
+    for frame in (routes, provisions, placements, spells):
+        frame.loc[frame["end_date"] > ref_ts, "end_date"] = pd.NaT
+    routes.loc[routes["end_date"].isna(), "end_reason"] = None
+    spells.loc[spells["end_date"].isna(), "end_reason"] = None
+    provisions["cost"] = pd.to_numeric(provisions["cost"], errors="coerce")
+    for flag in ("is_language", "is_work_directed_training"):
+        provisions[flag] = provisions[flag].fillna(False).astype(bool)
+    return Snapshot(
+        ref,
+        routes,
+        provisions,
+        placements,
+        spells,
+        persons=_persons(engine, ref),
+        assessments=_assessments(engine, ref),
+        exemptions=_exemptions(engine, ref_ts),
+        dossiers=_dossiers(engine, ref_ts),
+        budgets=_budgets(engine),
+        cost_lines=_cost_lines(engine, ref),
+        teams=_frame(engine, select(Team.id, Team.fte), ["team_id", "fte"]).astype(
+            {"fte": "float64"}
+        ),
+        staff=_frame(
+            engine,
+            select(User.team_id, User.role, User.fte).where(User.active.is_(True)),
+            ["team_id", "role", "fte"],
+        ).astype({"fte": "float64"}),
+    )
+
+
+def _persons(engine: Engine, ref: date) -> pd.DataFrame:
+    frame = _frame(
+        engine,
+        select(
+            Candidate.id,
+            Candidate.birth_date,
+            Candidate.sex,
+            Candidate.migration_background,
+            Candidate.statushouder,
+            Candidate.team_id,
+            Candidate.registered_on,
+        ).where(Candidate.registered_on <= ref),
+        [
+            "person",
+            "birth_date",
+            "sex",
+            "migration_background",
+            "statushouder",
+            "team_id",
+            "registered_on",
+        ],
+    )
+    # Only the birth year leaves the store: enough for age bands, less identifying.
+    frame["birth_year"] = pd.to_datetime(frame["birth_date"]).dt.year.astype("Int64")
+    frame["statushouder"] = frame["statushouder"].fillna(False).astype(bool)
+    return frame.drop(columns="birth_date")
+
+
+def _assessments(engine: Engine, ref: date) -> pd.DataFrame:
+    frame = _frame(
+        engine,
+        select(
+            Assessment.candidate_id,
+            Assessment.assessed_on,
+            Assessment.scheme,
+            Assessment.segment,
+            Assessment.ladder_step,
+            Assessment.language_level,
+        ).where(Assessment.assessed_on <= ref),
+        ["person", "assessed_on", "scheme", "segment", "ladder_step", "language_level"],
+    )
+    frame["ladder_step"] = frame["ladder_step"].astype("Int64")
+    return frame
+
+
+def _exemptions(engine: Engine, ref_ts: pd.Timestamp) -> pd.DataFrame:
+    frame = _frame(
+        engine,
+        select(
+            Exemption.candidate_id,
+            Exemption.exemption_type,
+            Exemption.start_date,
+            Exemption.end_date,
+        ).where(Exemption.start_date <= ref_ts.date()),
+        ["person", "exemption_type", "start_date", "end_date"],
+    )
+    frame.loc[frame["end_date"] > ref_ts, "end_date"] = pd.NaT
+    return frame
+
+
+def _dossiers(engine: Engine, ref_ts: pd.Timestamp) -> pd.DataFrame:
+    frame = _frame(
+        engine,
+        select(
+            BenefitDossier.id,
+            DossierMember.candidate_id,
+            BenefitDossier.opened_on,
+            BenefitDossier.closed_on,
+        )
+        .join(DossierMember, DossierMember.dossier_id == BenefitDossier.id)
+        .where(DossierMember.member_role == "APPLICANT")
+        .where(BenefitDossier.opened_on <= ref_ts.date()),
+        ["dossier_id", "person", "opened_on", "closed_on"],
+    )
+    frame.loc[frame["closed_on"] > ref_ts, "closed_on"] = pd.NaT
+    return frame
+
+
+def _budgets(engine: Engine) -> pd.DataFrame:
+    frame = _frame(
+        engine,
+        select(Budget.year, Budget.cost_item, Budget.amount),
+        ["year", "cost_item", "amount"],
+    )
+    frame["amount"] = pd.to_numeric(frame["amount"]).astype("float64")
+    return frame
+
+
+def _cost_lines(engine: Engine, ref: date) -> pd.DataFrame:
+    frame = _frame(
+        engine,
+        select(
+            CostLine.booked_on, CostLine.cost_item, CostLine.amount, CostLine.provision_id
+        ).where(CostLine.booked_on <= ref),
+        ["booked_on", "cost_item", "amount", "provision_id"],
+    )
+    frame["amount"] = pd.to_numeric(frame["amount"]).astype("float64")
+    return frame
+
+
+def job_types_frame() -> pd.DataFrame:
+    """The job-type code list as a frame with ``code`` and ``is_regular``."""
+    return pd.DataFrame(
+        [(c.code, bool(c.attr("is_regular"))) for c in code_list("job_type")],
+        columns=["code", "is_regular"],
+    )
+
+
+def work_end_reasons() -> list[str]:
+    """Route end reasons that are an exit to work (attribute ``is_work``)."""
+    return code_list("route_end_reason").codes_where(is_work=True)
+
+
+def end_reason_labels() -> dict[str, str]:
+    return {c.code: c.label_nl for c in code_list("route_end_reason")}

@@ -1,0 +1,189 @@
+"""The klantmanager's worklist: signals for the candidates in their caseload.
+
+Facts are gathered per kind in one query each (candidates, contacts, routes with provisions,
+referrals, exemptions, assessments, follow-ups, benefit spells), so the number of queries does
+not grow with the caseload; the rules themselves are pure (``werkpad.domain.worklist``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from werkpad.domain.codelists import code_list
+from werkpad.domain.worklist import (
+    PARTICIPATION,
+    REINTEGRATION,
+    CandidateFacts,
+    Signal,
+    Thresholds,
+    signals,
+)
+from werkpad.services.access import candidate_scope
+from werkpad.services.caseload import in_service_on
+from werkpad.store.models import (
+    Assessment,
+    BenefitSpell,
+    Candidate,
+    Contact,
+    Exemption,
+    FollowUp,
+    Placement,
+    Provision,
+    Referral,
+    Route,
+    User,
+)
+
+PARTICIPATION_ROUTES = frozenset({"ACTIVATION"})
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    candidate_id: int
+    name: str
+    signals: list[Signal]
+
+
+@dataclass
+class _Acc:
+    contacts: list[date] = field(default_factory=list)
+    open_route_start: date | None = None
+    open_route_type: str | None = None
+    provisions: list[tuple[date, date | None]] = field(default_factory=list)
+    referrals: list[date] = field(default_factory=list)
+    exemption_reviews: list[date | None] = field(default_factory=list)
+    latest: Any = None
+    follow_ups: list[date] = field(default_factory=list)
+    benefit_start: date | None = None
+
+
+def _track(acc: _Acc) -> str:
+    if acc.open_route_type in PARTICIPATION_ROUTES:
+        return PARTICIPATION
+    segment = code_list("segment").get(acc.latest.segment) if acc.latest is not None else None
+    if segment is not None and segment.attr("work_route") is False:
+        return PARTICIPATION
+    return REINTEGRATION
+
+
+def build_worklist(
+    session: Session, user: User, *, today: date, thresholds: Thresholds, limit: int = 500
+) -> list[WorklistItem]:
+    """Candidates of the user's caseload in service today that have at least one signal.
+
+    Klantmanagers get their own candidates; a teamleider gets the whole team.
+    """
+    conditions = [candidate_scope(user), in_service_on(today)]
+    if user.role == "KLANTMANAGER":
+        conditions.append(Candidate.klantmanager_id == user.id)
+    ids_query = select(Candidate.id).where(*conditions)
+    people = session.execute(
+        select(Candidate.id, Candidate.first_name, Candidate.last_name, Candidate.registered_on)
+        .where(*conditions)
+        .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
+    ).all()
+    acc: dict[int, _Acc] = defaultdict(_Acc)
+    for cid, day in session.execute(
+        select(Contact.candidate_id, Contact.contact_date).where(
+            Contact.candidate_id.in_(ids_query)
+        )
+    ):
+        acc[cid].contacts.append(day)
+    for cid, start, rtype in session.execute(
+        select(Route.candidate_id, Route.start_date, Route.route_type).where(
+            Route.candidate_id.in_(ids_query), Route.end_date.is_(None)
+        )
+    ):
+        a = acc[cid]
+        if a.open_route_start is None or start < a.open_route_start:
+            a.open_route_start, a.open_route_type = start, rtype
+    for cid, start, end in session.execute(
+        select(Route.candidate_id, Provision.start_date, Provision.end_date)
+        .join(Route, Route.id == Provision.route_id)
+        .where(Route.candidate_id.in_(ids_query), Route.end_date.is_(None))
+    ):
+        acc[cid].provisions.append((start, end))
+    for cid, day in session.execute(
+        select(Referral.candidate_id, Referral.referred_on).where(
+            Referral.candidate_id.in_(ids_query), Referral.state == "OPEN"
+        )
+    ):
+        acc[cid].referrals.append(day)
+    for cid, end, review in session.execute(
+        select(Exemption.candidate_id, Exemption.end_date, Exemption.review_date).where(
+            Exemption.candidate_id.in_(ids_query),
+            or_(Exemption.end_date.is_(None), Exemption.end_date >= today),
+        )
+    ):
+        acc[cid].exemption_reviews.append(review or end)
+    for row in session.execute(
+        select(
+            Assessment.candidate_id,
+            Assessment.assessed_on,
+            Assessment.id,
+            Assessment.segment,
+            Assessment.ladder_step,
+            Assessment.review_date,
+        ).where(Assessment.candidate_id.in_(ids_query))
+    ):
+        a = acc[row.candidate_id]
+        if a.latest is None or (row.assessed_on, row.id) > (a.latest.assessed_on, a.latest.id):
+            a.latest = row
+    for cid, due in session.execute(
+        select(Placement.candidate_id, FollowUp.due_date)
+        .join(Placement, Placement.id == FollowUp.placement_id)
+        .where(Placement.candidate_id.in_(ids_query), FollowUp.done_on.is_(None))
+    ):
+        acc[cid].follow_ups.append(due)
+    for cid, start in session.execute(
+        select(BenefitSpell.candidate_id, BenefitSpell.start_date).where(
+            BenefitSpell.candidate_id.in_(ids_query),
+            BenefitSpell.start_date <= today,
+            or_(BenefitSpell.end_date.is_(None), BenefitSpell.end_date > today),
+        )
+    ):
+        a = acc[cid]
+        if a.benefit_start is None or start < a.benefit_start:
+            a.benefit_start = start
+
+    items: list[WorklistItem] = []
+    for cid, first, last, registered in people:
+        a = acc[cid]
+        latest = a.latest
+        facts = CandidateFacts(
+            candidate_id=cid,
+            registered_on=registered,
+            track=_track(a),
+            contact_dates=tuple(a.contacts),
+            has_open_route=a.open_route_start is not None,
+            open_route_start=a.open_route_start,
+            provisions=tuple(a.provisions),
+            open_referral_dates=tuple(a.referrals),
+            exemption_reviews=tuple(d for d in a.exemption_reviews if d is not None),
+            classification_review=latest.review_date if latest is not None else None,
+            has_classification=latest is not None
+            and (latest.segment is not None or latest.ladder_step is not None),
+            last_assessment=latest.assessed_on if latest is not None else None,
+            follow_up_dues=tuple(a.follow_ups),
+            benefit_start=a.benefit_start,
+        )
+        found = signals(facts, today, thresholds)
+        if found:
+            items.append(WorklistItem(cid, f"{first} {last}", found))
+        if len(items) >= limit:
+            break
+    return items
+
+
+def signal_counts(items: list[WorklistItem]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        for s in item.signals:
+            counts[s.label] += 1
+    return dict(counts)

@@ -1,0 +1,632 @@
+"""SQLAlchemy 2 models for the whole re-integration chain.
+
+Codes (end reasons, job types, segments, ...) are stored as short strings that refer to the code
+lists in ``werkpad.domain.codelists`` (mirrored in the ``code`` table); services validate them
+before writing, and check constraints guard the invariants that must never break.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(12, 2)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, Decimal: Money}
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+class CodeEntry(Base):
+    """A row of a code list, mirrored from the CSV files so SQL reports can join labels."""
+
+    __tablename__ = "code"
+    list_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label_nl: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Setting(Base):
+    """A municipality-wide setting (e.g. the frozen clock of a demo database), as JSON."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Team(Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    fte: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('KLANTMANAGER','ACCOUNTMANAGER','TEAMLEIDER','ANALIST','BEHEERDER')",
+            name="role_known",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    fte: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.00"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    team: Mapped[Team | None] = relationship()
+
+
+class Provider(Base):
+    """Who delivers a provision: the municipality itself, the WSP, a sheltered company..."""
+
+    __tablename__ = "provider"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class ProvisionType(Base):
+    """An entry of the provision catalogue (voorzieningencatalogus)."""
+
+    __tablename__ = "provision_type"
+    __table_args__ = (CheckConstraint("unit_cost >= 0", name="unit_cost_not_negative"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))  # BASIC | SUPPORTING (flankerend)
+    gos_code: Mapped[str] = mapped_column(String(8))
+    srg_code: Mapped[str] = mapped_column(String(4))
+    phase: Mapped[str] = mapped_column(String(12))
+    is_language: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_work_directed_training: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
+    unit_cost: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    typical_weeks: Mapped[int] = mapped_column(Integer, default=12)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    default_provider: Mapped[Provider | None] = relationship()
+
+
+# --- person and benefit ---------------------------------------------------------------------
+
+
+class Candidate(Base):
+    """A person known to the re-integration service (kandidaat), with or without benefit."""
+
+    __tablename__ = "candidate"
+    __table_args__ = (
+        CheckConstraint("length(bsn) = 9", name="bsn_nine_digits"),
+        Index("ix_candidate_name", "last_name", "first_name"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    bsn: Mapped[str] = mapped_column(String(9), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(120))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    street: Mapped[str | None] = mapped_column(String(120))
+    house_number: Mapped[str | None] = mapped_column(String(12))
+    postcode: Mapped[str | None] = mapped_column(String(7))
+    city: Mapped[str | None] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(120))
+    migration_background: Mapped[str | None] = mapped_column(String(10))
+    statushouder: Mapped[bool] = mapped_column(Boolean, default=False)
+    education_level: Mapped[str | None] = mapped_column(String(10))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    klantmanager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    registered_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    team: Mapped[Team | None] = relationship()
+    klantmanager: Mapped[User | None] = relationship()
+    benefit_spells: Mapped[list[BenefitSpell]] = relationship(
+        back_populates="candidate", order_by="BenefitSpell.start_date"
+    )
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="candidate", order_by="Assessment.assessed_on"
+    )
+    routes: Mapped[list[Route]] = relationship(
+        back_populates="candidate", order_by="Route.start_date"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class BenefitDossier(Base):
+    """A benefit dossier (uitkeringsdossier); one dossier can cover two partners."""
+
+    __tablename__ = "benefit_dossier"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_number: Mapped[str] = mapped_column(String(30), unique=True)
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+    members: Mapped[list[DossierMember]] = relationship(back_populates="dossier")
+
+
+class DossierMember(Base):
+    __tablename__ = "dossier_member"
+    __table_args__ = (
+        CheckConstraint("member_role IN ('APPLICANT','PARTNER')", name="member_role_known"),
+        UniqueConstraint("dossier_id", "member_role", name="uq_dossier_member_role"),
+    )
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("benefit_dossier.id"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), primary_key=True)
+    member_role: Mapped[str] = mapped_column(String(10))
+
+    dossier: Mapped[BenefitDossier] = relationship(back_populates="members")
+    candidate: Mapped[Candidate] = relationship()
+
+
+class BenefitSpell(Base):
+    """A period on benefit (bijstand, IOAW, IOAZ) or registered without benefit (NUO)."""
+
+    __tablename__ = "benefit_spell"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("benefit_dossier.id"), index=True)
+    benefit_type: Mapped[str] = mapped_column(String(8))
+    application_date: Mapped[date | None] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    monthly_amount: Mapped[Decimal | None] = mapped_column(Money)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="benefit_spells")
+    dossier: Mapped[BenefitDossier | None] = relationship()
+
+
+class Assessment(Base):
+    """A dated diagnosis (segmentation) of a candidate; the history is kept, never overwritten."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        CheckConstraint("ladder_step IS NULL OR ladder_step BETWEEN 1 AND 6", name="ladder_1_6"),
+        CheckConstraint(
+            "loonwaarde_pct IS NULL OR loonwaarde_pct BETWEEN 0 AND 100", name="loonwaarde_pct"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    scheme: Mapped[str | None] = mapped_column(String(20))
+    segment: Mapped[str | None] = mapped_column(String(10))
+    ladder_step: Mapped[int | None] = mapped_column(Integer)
+    loonwaarde_pct: Mapped[int | None] = mapped_column(Integer)
+    loonwaarde_measured: Mapped[bool] = mapped_column(Boolean, default=False)
+    language_level: Mapped[str | None] = mapped_column(String(4))
+    work_disability: Mapped[bool | None] = mapped_column(Boolean)
+    zrm_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    proposed_route_type: Mapped[str | None] = mapped_column(String(30))
+    # The klantmanager's decision on the proposal: the same route type (confirmed) or another
+    # one with route_override_reason ("the tool is not leading").
+    route_decision: Mapped[str | None] = mapped_column(String(30))
+    route_override_reason: Mapped[str | None] = mapped_column(Text)
+    months_to_work: Mapped[int | None] = mapped_column(Integer)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    candidate: Mapped[Candidate] = relationship(back_populates="assessments")
+    assessed_by: Mapped[User | None] = relationship()
+
+
+class Exemption(Base):
+    """Ontheffing from the duty to apply for work, with an end or review date."""
+
+    __tablename__ = "exemption"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    exemption_type: Mapped[str] = mapped_column(String(40))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+# --- plan, route, provisions ----------------------------------------------------------------
+
+
+class Plan(Base):
+    """Ontwikkelplan / plan van aanpak with its goal."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    created_on: Mapped[date] = mapped_column(Date)
+    goal: Mapped[str] = mapped_column(Text)
+    goals: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="ACTIVE")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class Route(Base):
+    """A re-integration route (traject) with a start, an end and a coded end reason."""
+
+    __tablename__ = "route"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint(
+            "(end_date IS NULL AND end_reason IS NULL) OR "
+            "(end_date IS NOT NULL AND end_reason IS NOT NULL)",
+            name="ended_has_reason",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    route_type: Mapped[str] = mapped_column(String(30))
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+
+    candidate: Mapped[Candidate] = relationship(back_populates="routes")
+    team: Mapped[Team | None] = relationship()
+    provisions: Mapped[list[Provision]] = relationship(
+        back_populates="route", order_by="Provision.start_date"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_date is None
+
+
+class Provision(Base):
+    """A provision (voorziening) used within a route, with provider, dates, cost and result."""
+
+    __tablename__ = "provision"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    route_id: Mapped[int] = mapped_column(ForeignKey("route.id"), index=True)
+    provision_type_id: Mapped[int] = mapped_column(ForeignKey("provision_type.id"), index=True)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_end: Mapped[date | None] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    cost: Mapped[Decimal | None] = mapped_column(Money)
+    result: Mapped[str | None] = mapped_column(String(20))
+
+    route: Mapped[Route] = relationship(back_populates="provisions")
+    provision_type: Mapped[ProvisionType] = relationship()
+    provider: Mapped[Provider | None] = relationship()
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    contact_date: Mapped[date] = mapped_column(Date)
+    contact_type: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Referral(Base):
+    """A referral to matching (aanmelding bij werkgeversdienstverlening), with a state."""
+
+    __tablename__ = "referral"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    route_id: Mapped[int | None] = mapped_column(ForeignKey("route.id"))
+    referred_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12), default="OPEN")
+    work_wishes: Mapped[str | None] = mapped_column(Text)
+    availability: Mapped[str | None] = mapped_column(Text)
+    restrictions: Mapped[str | None] = mapped_column(Text)
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    picked_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    picked_up_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class StateTransition(Base):
+    """Logged transition of any object with a life cycle (referral, route, placement...)."""
+
+    __tablename__ = "state_transition"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int] = mapped_column(Integer)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_state_transition_object", "object_type", "object_id"),)
+
+
+# --- employers, vacancies, placements -------------------------------------------------------
+
+
+class Employer(Base):
+    __tablename__ = "employer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    sector: Mapped[str] = mapped_column(String(20))
+    size_class: Mapped[str | None] = mapped_column(String(10))
+    contact_person: Mapped[str | None] = mapped_column(String(120))
+    contact_email: Mapped[str | None] = mapped_column(String(120))
+    postcode: Mapped[str | None] = mapped_column(String(7))
+    city: Mapped[str | None] = mapped_column(String(80))
+    agreements: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    accountmanager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class Vacancy(Base):
+    __tablename__ = "vacancy"
+    __table_args__ = (CheckConstraint("hours_per_week BETWEEN 1 AND 60", name="hours_range"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), index=True)
+    title: Mapped[str] = mapped_column(String(160))
+    occupation: Mapped[str | None] = mapped_column(String(120))
+    sector: Mapped[str] = mapped_column(String(20))
+    hours_per_week: Mapped[int] = mapped_column(Integer)
+    postcode: Mapped[str | None] = mapped_column(String(7))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    requirements: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    suitable_for_lks: Mapped[bool] = mapped_column(Boolean, default=False)
+    suitable_for_garantiebaan: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    employer: Mapped[Employer] = relationship()
+
+
+class Placement(Base):
+    """A job placement; exactly one team or provider claims it (no double claims)."""
+
+    __tablename__ = "placement"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint("hours_per_week IS NULL OR hours_per_week BETWEEN 1 AND 60", name="hours"),
+        CheckConstraint(
+            "(claimed_by_team_id IS NULL) <> (claimed_by_provider_id IS NULL)",
+            name="exactly_one_claimant",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    route_id: Mapped[int | None] = mapped_column(ForeignKey("route.id"), unique=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancy.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    job_type: Mapped[str] = mapped_column(String(4))
+    contract_type: Mapped[str] = mapped_column(String(12))
+    hours_per_week: Mapped[int | None] = mapped_column(Integer)
+    claimed_by_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    claimed_by_provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
+
+    employer: Mapped[Employer | None] = relationship()
+    instruments: Mapped[list[PlacementInstrument]] = relationship(back_populates="placement")
+
+
+class PlacementInstrument(Base):
+    """An instrument that supports a placement: LKS (with loonwaarde), no-risk polis, jobcoach."""
+
+    __tablename__ = "placement_instrument"
+    __table_args__ = (
+        CheckConstraint(
+            "loonwaarde_pct IS NULL OR loonwaarde_pct BETWEEN 0 AND 100", name="loonwaarde_pct"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    loonwaarde_pct: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+
+    placement: Mapped[Placement] = relationship(back_populates="instruments")
+
+
+class FollowUp(Base):
+    """Follow-up of a work exit at 6, 12 or 18 months: still working, back on benefit?"""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (
+        CheckConstraint("months IN (6, 12, 18)", name="months_6_12_18"),
+        UniqueConstraint("placement_id", "months", name="uq_follow_up_placement_months"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    months: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    still_working: Mapped[bool | None] = mapped_column(Boolean)
+    back_on_benefit: Mapped[bool | None] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- money ----------------------------------------------------------------------------------
+
+
+class Budget(Base):
+    __tablename__ = "budget"
+    __table_args__ = (UniqueConstraint("year", "cost_item", name="uq_budget_year_item"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    cost_item: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class CostLine(Base):
+    """An actual cost or income booking, optionally tied to a provision."""
+
+    __tablename__ = "cost_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    booked_on: Mapped[date] = mapped_column(Date, index=True)
+    cost_item: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    provision_id: Mapped[int | None] = mapped_column(ForeignKey("provision.id"), index=True)
+    description: Mapped[str | None] = mapped_column(String(200))
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+class WorkProfile(Base):
+    """What matching may know of a referred candidate: wishes, availability, limits.
+
+    Lists (occupations, sectors, experience, skills, days MA..ZO, restrictions such as
+    HEAVY_LIFTING) are JSON arrays; the profile is stale when last_confirmed_on is too old.
+    """
+
+    __tablename__ = "work_profile"
+    __table_args__ = (
+        CheckConstraint("hours_min BETWEEN 1 AND 60", name="hours_min_range"),
+        CheckConstraint("hours_max BETWEEN hours_min AND 60", name="hours_max_range"),
+        CheckConstraint("radius_km >= 0", name="radius_not_negative"),
+        CheckConstraint("transport IN ('LOPEN','FIETS','OV','AUTO')", name="transport_known"),
+        CheckConstraint(
+            "loonwaarde_pct IS NULL OR loonwaarde_pct BETWEEN 0 AND 100", name="loonwaarde_pct"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), unique=True)
+    wished_occupations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    wished_sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    experience: Mapped[list[str]] = mapped_column(JSON, default=list)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    hours_min: Mapped[int] = mapped_column(Integer)
+    hours_max: Mapped[int] = mapped_column(Integer)
+    radius_km: Mapped[int] = mapped_column(Integer)
+    transport: Mapped[str] = mapped_column(String(8))
+    driving_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    language_level: Mapped[str | None] = mapped_column(String(4))
+    loonwaarde_pct: Mapped[int | None] = mapped_column(Integer)
+    restrictions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    last_confirmed_on: Mapped[date | None] = mapped_column(Date)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    candidate: Mapped[Candidate] = relationship()
+
+
+class PostcodeCentroid(Base):
+    """Centre of a 4-digit postcode area, for travel distances (importable by the beheerder)."""
+
+    __tablename__ = "postcode_centroid"
+    postcode4: Mapped[str] = mapped_column(String(4), primary_key=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    place: Mapped[str | None] = mapped_column(String(80))
+
+
+class Proposal(Base):
+    """A candidate on a vacancy's shortlist and onwards (PROPOSAL life cycle, transitions logged
+    as StateTransition with object_type 'proposal'); proposing needs the candidate's consent."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (
+        UniqueConstraint("vacancy_id", "candidate_id", name="uq_proposal_vacancy_candidate"),
+        CheckConstraint(
+            "state IN ('SHORTLISTED','PROPOSED','INTERVIEW','TRIAL','PLACED','REJECTED',"
+            "'WITHDRAWN')",
+            name="state_known",
+        ),
+        CheckConstraint(
+            "state IN ('SHORTLISTED','WITHDRAWN') OR consent_on IS NOT NULL",
+            name="proposed_needs_consent",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancy.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="SHORTLISTED")
+    score_milli: Mapped[int | None] = mapped_column(Integer)
+    created_on: Mapped[date] = mapped_column(Date)
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+class AuditEntry(Base):
+    """Who read or changed which candidate file, when and why."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    object_type: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User | None] = relationship()

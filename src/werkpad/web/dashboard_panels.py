@@ -1,0 +1,518 @@
+"""The dashboard's panels: each a KPI from the registry as a chart plus a table, with its
+definition, reference date and success definition, small cells suppressed where required and
+drill-down links on the counts that have a list behind them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from werkpad.analytics import scope
+from werkpad.analytics.definitions import (
+    KpiDefinition,
+    SuccessDefinition,
+    kpi_definitions,
+    success_definition,
+)
+from werkpad.analytics.kpis import KpiContext, compute_kpis
+from werkpad.analytics.suppression import suppress
+from werkpad.analytics.targets import load_targets, targets_vs_realisation
+from werkpad.domain.codelists import code_list
+from werkpad.services.snapshot import Snapshot
+from werkpad.web import dashboard_charts as dc
+from werkpad.web.dashboard_filters import Filters
+from werkpad.web.templating import money, nl_date, percent
+
+MAIN_KPIS = [
+    "reach",
+    "regular_job_share",
+    "durability",
+    "caseload_net_change",
+    "caseload_per_fte",
+    "budget_vs_actual",
+]
+ENDED_KPIS = ["route_end_reasons", "dropout_by_benefit_duration"]
+BUDGET_LINES = {
+    "lasten": "Lasten (uitvoering en voorzieningen)",
+    "baten": "Baten (ESF)",
+    "saldo": "Saldo",
+    "lks": "Loonkostensubsidie",
+    "subsidised_work": "Gesubsidieerde arbeid",
+}
+NET_REDUCTION_TARGET = "LV_NET_REDUCTION"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    kpi: KpiDefinition
+    lead: str
+    chart: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    success: SuccessDefinition | None = None
+    hidden: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """What differs per role: suppression of small cells and drill-down links."""
+
+    suppress: bool
+    threshold: int
+    drill: bool
+
+
+@dataclass(frozen=True)
+class Board:
+    filters: Filters
+    options: ViewOptions
+    panels: list[Panel]
+    team_scope_note: str = ""
+
+
+# --- formatting -------------------------------------------------------------------------
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def count_text(value: object) -> str:
+    if isinstance(value, str):
+        return value  # a suppression marker
+    if _missing(value):
+        return "–"
+    return f"{int(float(value)):,}".replace(",", ".")  # type: ignore[arg-type]
+
+
+def pct_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return "–" if _missing(value) else percent(float(value))  # type: ignore[arg-type]
+
+
+def money_text(value: object) -> str:
+    return "–" if _missing(value) else money(float(value))  # type: ignore[arg-type]
+
+
+def number_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return "–" if _missing(value) else f"{float(value):.1f}".replace(".", ",")  # type: ignore[arg-type]
+
+
+def chart_value(value: object) -> float | None:
+    """Chart values: hidden (a marker) and missing become gaps."""
+    if isinstance(value, str) or _missing(value):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _wide(results: pd.DataFrame, kpi_id: str, index: Sequence[str]) -> pd.DataFrame:
+    rows = results[results["kpi_id"] == kpi_id]
+    if rows.empty:
+        return pd.DataFrame()
+    return rows.pivot_table(
+        index=list(index), columns="measure", values="value", aggfunc="first", dropna=False
+    ).reset_index()
+
+
+def _suppressed(
+    table: pd.DataFrame,
+    counts: list[str],
+    dependent: dict[str, str],
+    options: ViewOptions,
+) -> tuple[pd.DataFrame, int]:
+    if not options.suppress or table.empty:
+        return table.astype(object), 0
+    return suppress(table, counts, dependent=dependent, threshold=options.threshold)
+
+
+class _Links:
+    def __init__(self, filters: Filters, options: ViewOptions) -> None:
+        self.filters = filters
+        self.enabled = options.drill
+
+    def __call__(self, kpi_id: str, value: object, **extra: str | int) -> str | None:
+        if not self.enabled or isinstance(value, str) or _missing(value) or not value:
+            return None
+        return "/dashboard/lijst?" + self.filters.query(kpi=kpi_id, **extra)
+
+
+def _kpi(kpi_id: str) -> KpiDefinition:
+    return kpi_definitions()[kpi_id]
+
+
+# --- the panels -------------------------------------------------------------------------
+
+
+def build_board(snap: Snapshot, filters: Filters, options: ViewOptions) -> Board:
+    """All panels for ``filters`` from the (unfiltered) snapshot ``snap``."""
+    scoped = scope.restrict(snap, team_id=filters.team_id, segment=filters.segment)
+    ctx = KpiContext(
+        reference_date=filters.reference_date,
+        years=filters.years,
+        success=success_definition(filters.success),
+    )
+    main = compute_kpis(scoped, ctx, MAIN_KPIS)
+    ended = compute_kpis(scope.ended_in_period(scoped, filters.years), ctx, ENDED_KPIS)
+    period_reach = compute_kpis(scope.started_in_period(scoped, filters.years), ctx, ["reach"])
+    links = _Links(filters, options)
+    builders: list[Callable[[], Panel]] = [
+        lambda: _reach_panel(main, period_reach, filters, options, links),
+        lambda: _end_reasons_panel(ended, filters, options, links),
+        lambda: _regular_panel(main, filters, options),
+        lambda: _durability_panel(main, filters, options, links, ctx.success),
+        lambda: _dropout_panel(ended, filters, options, links),
+        lambda: _caseload_change_panel(main, filters, options),
+        lambda: _caseload_fte_panel(main, filters, options),
+        lambda: _budget_panel(main, filters),
+    ]
+    return Board(filters, options, [build() for build in builders])
+
+
+def _reach_panel(
+    main: pd.DataFrame,
+    period_reach: pd.DataFrame,
+    filters: Filters,
+    options: ViewOptions,
+    links: _Links,
+) -> Panel:
+    columns = ["candidates", "routes", "provisions", "provision_types"]
+    wide = _wide(main[main["group"] == "Totaal"], "reach", ["period"])
+    years = [str(y) for y in filters.years]
+    table = (
+        wide.set_index("period").reindex(years).reindex(columns=columns).fillna(0)
+        if not wide.empty
+        else pd.DataFrame(0, index=years, columns=columns)
+    )
+    table.index.name = "period"
+    shown, hidden = _suppressed(table.reset_index(), columns, {}, options)
+    totals_wide = _wide(period_reach[period_reach["group"] == "Totaal"], "reach", ["period"])
+    totals = totals_wide[totals_wide["period"] == "totaal"].reindex(columns=columns).fillna(0)
+    total_row = (
+        totals.iloc[[0]] if not totals.empty else pd.DataFrame(0, index=[0], columns=columns)
+    )
+    total_shown, total_hidden = _suppressed(total_row, columns, {}, options)
+    t = total_shown.iloc[0]
+    rows = [
+        [
+            Cell(str(r["period"])),
+            Cell(count_text(r["candidates"]), True),
+            Cell(count_text(r["routes"]), True, links("reach", r["routes"], periode=r["period"])),
+            Cell(count_text(r["provisions"]), True),
+            Cell(count_text(r["provision_types"]), True),
+        ]
+        for _, r in shown.iterrows()
+    ]
+    route_links = [
+        links("reach", v, periode=y) for v, y in zip(shown["routes"], years, strict=True)
+    ]
+    series = [
+        dc.Series("Kandidaten", [chart_value(v) for v in shown["candidates"]]),
+        dc.Series("Routes", [chart_value(v) for v in shown["routes"]], route_links),
+        dc.Series("Voorzieningen", [chart_value(v) for v in shown["provisions"]]),
+    ]
+    chart = dc.bars(years, series, y_title="Aantal", x_title="Startjaar")
+    lead = (
+        f"Aantal routes dat in het jaar is gestart, aantal kandidaten met minstens één route die "
+        f"in dat jaar startte, en aantal ingezette voorzieningen (naar startdatum), tot en met de "
+        f"peildatum {nl_date(filters.reference_date)}. In de gekozen periode "
+        f"({filters.period_label}): {count_text(t['candidates'])} kandidaten, "
+        f"{count_text(t['routes'])} routes, {count_text(t['provisions'])} voorzieningen van "
+        f"{count_text(t['provision_types'])} verschillende soorten."
+    )
+    headers = ["Jaar", "Kandidaten", "Routes", "Voorzieningen", "Soorten voorzieningen"]
+    return Panel("bereik", "Bereik per jaar", _kpi("reach"), lead, chart, headers, rows,
+                 hidden=hidden + total_hidden)  # fmt: skip
+
+
+def _end_reasons_panel(
+    ended: pd.DataFrame, filters: Filters, options: ViewOptions, links: _Links
+) -> Panel:
+    labels = code_list("route_end_reason")
+    wide = _wide(ended, "route_end_reasons", ["group"])
+    if wide.empty:
+        wide = pd.DataFrame(columns=["group", "count", "share_pct"])
+    wide = wide.sort_values(["count", "group"], ascending=[False, True])
+    total = int(wide["count"].sum()) if not wide.empty else 0
+    shown, hidden = _suppressed(wide, ["count"], {"share_pct": "count"}, options)
+    total_text = count_text(suppress(pd.DataFrame({"n": [total]}), ["n"],
+                                     threshold=options.threshold)[0]["n"].iloc[0]
+                            if options.suppress else total)  # fmt: skip
+    rows = [
+        [
+            Cell(labels.label(str(r["group"]))),
+            Cell(count_text(r["count"]), True,
+                 links("route_end_reasons", r["count"], groep=r["group"])),
+            Cell(pct_text(r["share_pct"]), True),
+        ]
+        for _, r in shown.iterrows()
+    ]  # fmt: skip
+    ordered = shown.iloc[::-1]
+    chart = dc.bars(
+        [labels.label(str(g)) for g in ordered["group"]],
+        [dc.Series("Beëindigde routes", [chart_value(v) for v in ordered["count"]],
+                   [links("route_end_reasons", v, groep=g)
+                    for v, g in zip(ordered["count"], ordered["group"], strict=True)])],
+        y_title="Beëindigde routes",
+        horizontal=True,
+    )  # fmt: skip
+    lead = (
+        f"Alle routes die in {filters.period_label} en vóór of op de peildatum "
+        f"{nl_date(filters.reference_date)} zijn beëindigd ({total_text}), naar reden van "
+        "beëindiging. Het percentage is het aandeel van alle beëindigde routes; lopende routes "
+        "tellen niet mee."
+    )
+    return Panel("redenen", "Redenen van beëindiging van routes", _kpi("route_end_reasons"), lead,
+                 chart, ["Reden", "Aantal", "Aandeel"], rows, hidden=hidden)  # fmt: skip
+
+
+def _regular_panel(main: pd.DataFrame, filters: Filters, options: ViewOptions) -> Panel:
+    wide = _wide(main, "regular_job_share", ["period"])
+    if wide.empty:
+        wide = pd.DataFrame(columns=["period", "placements", "regular", "share_pct"])
+    shown, hidden = _suppressed(wide, ["placements", "regular"], {"share_pct": "regular"}, options)
+    rows = [
+        [Cell(str(r["period"])), Cell(count_text(r["placements"]), True),
+         Cell(count_text(r["regular"]), True), Cell(pct_text(r["share_pct"]), True)]
+        for _, r in shown.iterrows()
+    ]  # fmt: skip
+    chart = dc.bars(
+        [str(p) for p in shown["period"]],
+        [dc.Series("Regulier", [chart_value(v) for v in shown["share_pct"]])],
+        y_title="Procent",
+        x_title="Jaar",
+        percent=True,
+    )
+    lead = (
+        f"Van alle plaatsingen in een baan die in het jaar begonnen (tot de peildatum "
+        f"{nl_date(filters.reference_date)}): het aandeel in een reguliere baan. Regulier zijn "
+        "baantypen 1, 2, 4 en 6; beschut werk en garantiebanen niet."
+    )
+    headers = ["Jaar", "Plaatsingen", "Regulier", "Aandeel regulier"]
+    return Panel("regulier", "Aandeel reguliere banen bij uitstroom naar werk",
+                 _kpi("regular_job_share"), lead, chart, headers, rows, hidden=hidden)  # fmt: skip
+
+
+def _durability_panel(
+    main: pd.DataFrame,
+    filters: Filters,
+    options: ViewOptions,
+    links: _Links,
+    success: SuccessDefinition,
+) -> Panel:
+    wide = _wide(main, "durability", ["period", "group"])
+    columns = ["period", "group", "exits", "durable", "durable_pct", "returned_pct"]
+    wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
+    wide["months"] = wide["group"].astype(str).str.split(" ").str[0]
+    wide = wide.sort_values(["period", "months"], key=lambda s: s.map(_sort_key))
+    shown, hidden = _suppressed(
+        wide, ["exits", "durable"], {"durable_pct": "durable", "returned_pct": "durable"}, options
+    )
+    chosen = str(success.durable_months)
+    rows = [
+        [
+            Cell(str(r["period"])),
+            Cell(f"{r['months']} maanden" + (" (gekozen)" if r["months"] == chosen else "")),
+            Cell(count_text(r["exits"]), True,
+                 links("durability", r["exits"], periode=r["period"], groep=r["months"])
+                 if r["period"] != "totaal" else None),
+            Cell(count_text(r["durable"]), True),
+            Cell(pct_text(r["durable_pct"]), True),
+            Cell(pct_text(r["returned_pct"]), True),
+        ]
+        for _, r in shown.iterrows()
+    ]  # fmt: skip
+    per_year = shown[shown["period"] != "totaal"]
+    years = sorted(set(per_year["period"].astype(str)))
+    series = []
+    for months in ("6", "12", "18"):
+        part = per_year[per_year["months"] == months].set_index("period")
+        values = [chart_value(part["durable_pct"].get(y)) for y in years]
+        name = f"{months} maanden" + (" (gekozen definitie)" if months == chosen else "")
+        series.append(dc.Series(name, values))
+    chart = dc.bars(years, series, y_title="Procent duurzaam", x_title="Jaar van uitstroom",
+                    percent=True)  # fmt: skip
+    overall = shown[(shown["period"] == "totaal") & (shown["months"] == chosen)]
+    overall_text = pct_text(overall["durable_pct"].iloc[0]) if not overall.empty else "–"
+    lead = (
+        "Van alle routes die eindigden met uitstroom naar werk (baan of zelfstandig "
+        "ondernemerschap) lang genoeg vóór de peildatum "
+        f"{nl_date(filters.reference_date)}: het aandeel waarbij de kandidaat in de 6, 12 of 18 "
+        "maanden na de uitstroom géén nieuwe uitkering kreeg. Volgens de gekozen succesdefinitie "
+        f"({success.name_nl}, {success.label}) over alle jaren: {overall_text}."
+    )
+    headers = ["Jaar van uitstroom", "Termijn", "Uitstroom naar werk", "Duurzaam",
+               "Aandeel duurzaam", "Terug in uitkering"]  # fmt: skip
+    return Panel("duurzaamheid", "Duurzaamheid van uitstroom naar werk", _kpi("durability"),
+                 lead, chart, headers, rows, success=success, hidden=hidden)  # fmt: skip
+
+
+def _sort_key(value: object) -> object:
+    text = str(value)
+    return (1, text) if not text.isdigit() else (0, f"{int(text):06d}")
+
+
+def _dropout_panel(
+    ended: pd.DataFrame, filters: Filters, options: ViewOptions, links: _Links
+) -> Panel:
+    wide = _wide(ended, "dropout_by_benefit_duration", ["group"])
+    columns = ["group", "ended", "stopped", "dropout_pct"]
+    wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
+    order = ["< 6 maanden", "6-24 maanden", "> 24 maanden", "geen uitkering"]
+    wide = wide.set_index("group").reindex(order).fillna({"ended": 0, "stopped": 0}).reset_index()
+    shown, hidden = _suppressed(wide, ["ended", "stopped"], {"dropout_pct": "stopped"}, options)
+    rows = [
+        [Cell(str(r["group"])), Cell(count_text(r["ended"]), True),
+         Cell(count_text(r["stopped"]), True,
+              links("dropout_by_benefit_duration", r["stopped"], groep=r["group"])),
+         Cell(pct_text(r["dropout_pct"]), True)]
+        for _, r in shown.iterrows()
+    ]  # fmt: skip
+    chart = dc.bars(
+        [str(g) for g in shown["group"]],
+        [dc.Series("Uitval", [chart_value(v) for v in shown["dropout_pct"]],
+                   [links("dropout_by_benefit_duration", v, groep=g)
+                    for v, g in zip(shown["stopped"], shown["group"], strict=True)])],
+        y_title="Procent tussentijds gestopt",
+        x_title="Uitkeringsduur bij de start van de route",
+        percent=True,
+    )  # fmt: skip
+    lead = (
+        f"Van de routes die in {filters.period_label} (tot de peildatum "
+        f"{nl_date(filters.reference_date)}) zijn beëindigd: het aandeel dat tussentijds stopte, "
+        "naar de duur van de uitkering bij de start van de route."
+    )
+    headers = ["Uitkeringsduur bij start", "Beëindigde routes", "Tussentijds gestopt", "Uitval"]
+    return Panel("uitval", "Uitval naar uitkeringsduur", _kpi("dropout_by_benefit_duration"),
+                 lead, chart, headers, rows, hidden=hidden)  # fmt: skip
+
+
+def _caseload_change_panel(main: pd.DataFrame, filters: Filters, options: ViewOptions) -> Panel:
+    wide = _wide(main, "caseload_net_change", ["period"])
+    columns = ["period", "stock", "net_change", "reduction"]
+    wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
+    target = next((t for t in load_targets() if t.id == NET_REDUCTION_TARGET), None)
+    realised = targets_vs_realisation([target], main) if target else pd.DataFrame()
+    goal: dict[str, float | None] = {}
+    met: dict[str, object] = {}
+    for _, r in realised.iterrows():
+        goal[str(r["year"])] = r["minimum"]
+        met[str(r["year"])] = r["met"]
+    shown, hidden = _suppressed(
+        wide, ["stock"], {"net_change": "stock", "reduction": "stock"}, options
+    )
+    rows = []
+    for _, r in shown.iterrows():
+        year = str(r["period"])
+        reached = met.get(year)
+        rows.append([
+            Cell(year), Cell(count_text(r["stock"]), True),
+            Cell(count_text(r["net_change"]), True), Cell(count_text(r["reduction"]), True),
+            Cell(count_text(goal[year]) if year in goal else "–", True),
+            Cell("–" if reached is None or year not in goal or isinstance(r["reduction"], str)
+                 else ("ja" if reached else "nee")),
+        ])  # fmt: skip
+    years = [str(p) for p in shown["period"]]
+    chart = dc.bars(
+        years,
+        [dc.Series("Daling van het bestand", [chart_value(v) for v in shown["reduction"]])],
+        y_title="Dossiers",
+        x_title="Jaar",
+        target=dc.Series("Doel: minimale daling", [goal.get(y) for y in years]),
+    )
+    notes = []
+    if target:
+        notes.append(f"Doel: {target.label_nl} ({target.first_year}–{target.last_year}; "
+                     f"bron: {target.source}).")  # fmt: skip
+        if filters.team_id is not None or filters.segment:
+            notes.append("Het doel geldt voor de hele gemeente, niet voor het gekozen team of "
+                         "segment.")  # fmt: skip
+    lead = (
+        "Het aantal open uitkeringsdossiers op 31 december (tot de peildatum "
+        f"{nl_date(filters.reference_date)}) en de verandering tegenover een jaar eerder; de "
+        "daling is positief als het bestand kleiner werd."
+    )
+    headers = ["Jaar", "Bestand 31-12", "Netto verandering", "Daling", "Doel (minimaal)",
+               "Gehaald"]  # fmt: skip
+    return Panel("bestand", "Netto verandering van het bestand tegenover het doel",
+                 _kpi("caseload_net_change"), lead, chart, headers, rows, hidden=hidden,
+                 notes=notes)  # fmt: skip
+
+
+def _caseload_fte_panel(main: pd.DataFrame, filters: Filters, options: ViewOptions) -> Panel:
+    wide = _wide(main, "caseload_per_fte", ["period"])
+    columns = ["period", "caseload", "fte", "per_fte"]
+    wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
+    shown, hidden = _suppressed(wide, ["caseload"], {"per_fte": "caseload"}, options)
+    rows = [
+        [Cell(str(r["period"])), Cell(count_text(r["caseload"]), True),
+         Cell(number_text(r["fte"]), True), Cell(number_text(r["per_fte"]), True)]
+        for _, r in shown.iterrows()
+    ]  # fmt: skip
+    chart = dc.lines(
+        [str(p) for p in shown["period"]],
+        [dc.Series("Kandidaten per fte", [chart_value(v) for v in shown["per_fte"]])],
+        y_title="Kandidaten per fte",
+    )
+    notes = ["De fte is de huidige bezetting van actieve klantmanagers"
+             + (" van het gekozen team" if filters.team_id is not None else "")
+             + "; werkpad bewaart geen historie van de bezetting."]  # fmt: skip
+    lead = (
+        "Aan het eind van elk kwartaal (tot de peildatum "
+        f"{nl_date(filters.reference_date)}): het aantal kandidaten met een lopende route, "
+        "gedeeld door het aantal fte klantmanagers."
+    )
+    headers = ["Kwartaal", "Kandidaten met lopende route", "Fte klantmanagers", "Per fte"]
+    return Panel("caseload", "Caseload per fte klantmanager", _kpi("caseload_per_fte"), lead,
+                 chart, headers, rows, hidden=hidden, notes=notes)  # fmt: skip
+
+
+def _budget_panel(main: pd.DataFrame, filters: Filters) -> Panel:
+    wide = _wide(main, "budget_vs_actual", ["period", "group"])
+    columns = ["period", "group", "budgeted", "actual", "difference"]
+    wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
+    order = list(BUDGET_LINES)
+    wide = wide.assign(_line=wide["group"].map(order.index)).sort_values(["period", "_line"])
+    rows = [
+        [Cell(str(r["period"])), Cell(BUDGET_LINES.get(str(r["group"]), str(r["group"]))),
+         Cell(money_text(r["budgeted"]), True), Cell(money_text(r["actual"]), True),
+         Cell(money_text(r["difference"]), True)]
+        for _, r in wide.iterrows()
+    ]  # fmt: skip
+    saldo = wide[wide["group"] == "saldo"]
+    years = [str(p) for p in saldo["period"]]
+    chart = dc.bars(
+        years,
+        [dc.Series("Begroot saldo", [chart_value(v) for v in saldo["budgeted"]]),
+         dc.Series("Werkelijk saldo", [chart_value(v) for v in saldo["actual"]])],
+        y_title="Euro",
+        x_title="Jaar",
+    )  # fmt: skip
+    notes = ["Bedragen gelden voor de hele gemeente; het team- en segmentfilter is hier niet van "
+             "toepassing."]  # fmt: skip
+    lead = (
+        "Per jaar de begrote en de werkelijk geboekte lasten, baten en het saldo (tot de "
+        f"peildatum {nl_date(filters.reference_date)}), en apart loonkostensubsidie en "
+        "gesubsidieerde arbeid. Verschil = begroot min werkelijk (positief = onderbesteding)."
+    )
+    headers = ["Jaar", "Post", "Begroot", "Werkelijk", "Verschil"]
+    return Panel("kosten", "Kosten: begroting en realisatie", _kpi("budget_vs_actual"), lead,
+                 chart, headers, rows, notes=notes)  # fmt: skip

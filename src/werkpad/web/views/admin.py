@@ -1,0 +1,285 @@
+"""Beheer: teams, user accounts, settings and the audit log search."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from werkpad.domain.codelists import code_list
+from werkpad.domain.errors import ValidationFailed
+from werkpad.domain.worklist import THRESHOLD_LABELS
+from werkpad.services.administration import ROLES, create_team, create_user, set_active
+from werkpad.services.audit import AuditQuery, record_change, search_audit
+from werkpad.services.configuration import (
+    choose_scheme,
+    load_configuration,
+    scheme_presets,
+    set_routing_threshold,
+    set_worklist_thresholds,
+)
+from werkpad.store.models import Candidate, Team, User
+from werkpad.web.auth import ADMIN_ROLES, get_session, require_role
+from werkpad.web.templating import templates
+from werkpad.web.views.candidate import NotFound
+
+router = APIRouter(prefix="/beheer")
+ACTION_LABELS = {"READ": "Ingezien", "CREATE": "Aangemaakt", "UPDATE": "Gewijzigd"}
+OBJECT_LABELS = {
+    "candidate": "kandidaat",
+    "route": "route",
+    "app_user": "gebruiker",
+    "team": "team",
+}
+USER_FIELDS = ("username", "full_name", "role", "team_id", "fte")
+
+
+def _parse_date(text: str) -> tuple[date | None, str | None]:
+    if not text:
+        return None, None
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return None, "Ongeldige datum (gebruik jjjj-mm-dd)."
+
+
+def _users_page(
+    request: Request,
+    db: Session,
+    errors: dict[str, str],
+    values: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    rows = db.scalars(
+        select(User).options(joinedload(User.team)).order_by(User.role, User.username)
+    ).all()
+    return templates.TemplateResponse(
+        request,
+        "admin_users.html",
+        {
+            "users": rows,
+            "teams": db.scalars(select(Team).order_by(Team.name)).all(),
+            "roles": [(code, code_list("role").label(code)) for code in ROLES],
+            "errors": errors,
+            "values": values,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/gebruikers", response_class=HTMLResponse)
+def users(
+    request: Request,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    return _users_page(request, db, {}, {})
+
+
+@router.post("/gebruikers", response_class=HTMLResponse)
+async def user_create(
+    request: Request,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k) or "") for k in USER_FIELDS}
+    try:
+        created = create_user(db, {**values, "password": str(form.get("password") or "")})
+        record_change(db, user, "CREATE", "app_user", created.id, purpose="Gebruiker aangemaakt")
+        db.commit()
+    except ValidationFailed as exc:
+        db.rollback()
+        errors: dict[str, str] = {}
+        for error in exc.errors:
+            errors.setdefault(error.field, error.message)
+        # The password is never sent back to the browser.
+        return _users_page(request, db, errors, values, status_code=422)
+    return RedirectResponse("/beheer/gebruikers", status_code=303)
+
+
+@router.post("/gebruikers/{user_id}/{action}", response_class=HTMLResponse)
+async def user_activation(
+    request: Request,
+    user_id: int,
+    action: str,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    target = db.get(User, user_id)
+    if target is None or action not in ("uitschakelen", "inschakelen"):
+        raise NotFound
+    active = action == "inschakelen"
+    try:
+        set_active(db, user, target, active)
+        purpose = "Gebruiker ingeschakeld" if active else "Gebruiker uitgeschakeld"
+        record_change(db, user, "UPDATE", "app_user", target.id, purpose=purpose)
+        db.commit()
+    except ValidationFailed as exc:
+        db.rollback()
+        return _users_page(request, db, {e.field: e.message for e in exc.errors}, {}, 422)
+    return RedirectResponse("/beheer/gebruikers", status_code=303)
+
+
+def _teams_page(
+    request: Request,
+    db: Session,
+    errors: dict[str, str],
+    values: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    users_per_team = dict(
+        db.execute(
+            select(User.team_id, func.count(User.id))
+            .where(User.active, User.team_id.is_not(None))
+            .group_by(User.team_id)
+        ).all()
+    )
+    candidates_per_team = dict(
+        db.execute(
+            select(Candidate.team_id, func.count(Candidate.id))
+            .where(Candidate.team_id.is_not(None))
+            .group_by(Candidate.team_id)
+        ).all()
+    )
+    teams = db.scalars(select(Team).order_by(Team.name)).all()
+    rows = [
+        (t, int(users_per_team.get(t.id, 0)), int(candidates_per_team.get(t.id, 0))) for t in teams
+    ]
+    return templates.TemplateResponse(
+        request,
+        "admin_teams.html",
+        {"rows": rows, "errors": errors, "values": values},
+        status_code=status_code,
+    )
+
+
+@router.get("/teams", response_class=HTMLResponse)
+def teams(
+    request: Request,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    return _teams_page(request, db, {}, {})
+
+
+@router.post("/teams", response_class=HTMLResponse)
+async def team_create(
+    request: Request,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k) or "") for k in ("name", "fte")}
+    try:
+        team = create_team(db, values)
+        record_change(db, user, "CREATE", "team", team.id, purpose="Team aangemaakt")
+        db.commit()
+    except ValidationFailed as exc:
+        db.rollback()
+        errors = {e.field: e.message for e in exc.errors}
+        return _teams_page(request, db, errors, values, status_code=422)
+    return RedirectResponse("/beheer/teams", status_code=303)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(
+    request: Request,
+    gebruiker: str = "",
+    kandidaat: str = "",
+    van: str = "",
+    tot: str = "",
+    page: int = 1,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    errors: dict[str, str] = {}
+    date_from, err = _parse_date(van)
+    if err:
+        errors["van"] = err
+    date_to, err = _parse_date(tot)
+    if err:
+        errors["tot"] = err
+    candidate_id: int | None = None
+    if kandidaat:
+        if kandidaat.isdigit():
+            candidate_id = int(kandidaat)
+        else:
+            errors["kandidaat"] = "Kandidaatnummer moet een getal zijn."
+    result = search_audit(
+        db,
+        AuditQuery(
+            username=gebruiker or None,
+            candidate_id=candidate_id,
+            date_from=date_from,
+            date_to=date_to,
+            page=max(page, 1),
+        ),
+    )
+    return templates.TemplateResponse(
+        request,
+        "admin_audit.html",
+        {
+            "result": result,
+            "errors": errors,
+            "form": {"gebruiker": gebruiker, "kandidaat": kandidaat, "van": van, "tot": tot},
+            "pages": max(1, -(-result.total // result.page_size)),
+            "action_labels": ACTION_LABELS,
+            "object_labels": OBJECT_LABELS,
+        },
+    )
+
+
+def _settings_page(
+    request: Request, db: Session, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    config = load_configuration(db)
+    return templates.TemplateResponse(
+        request,
+        "admin_settings.html",
+        {
+            "config": config,
+            "presets": scheme_presets(),
+            "thresholds": asdict(config.thresholds),
+            "threshold_labels": THRESHOLD_LABELS,
+            "errors": errors,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/instellingen", response_class=HTMLResponse)
+def settings_form(
+    request: Request,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    return _settings_page(request, db, {})
+
+
+@router.post("/instellingen", response_class=HTMLResponse)
+async def settings_save(
+    request: Request,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    errors: dict[str, str] = {}
+    for apply in (
+        lambda: choose_scheme(db, form.get("scheme", "")),
+        lambda: set_routing_threshold(db, form.get("specialised_threshold")),
+        lambda: set_worklist_thresholds(db, form),
+    ):
+        try:
+            apply()
+        except ValidationFailed as exc:
+            errors.update({e.field: e.message for e in exc.errors})
+    if errors:
+        db.rollback()
+        return _settings_page(request, db, errors, status_code=422)
+    db.commit()
+    return RedirectResponse("/beheer/instellingen", status_code=303)

@@ -1,0 +1,264 @@
+"""The JSON API under /api: candidates and routes, scoped like the web pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from werkpad.domain.errors import ValidationFailed
+from werkpad.services.access import AccessDenied, get_readable_candidate
+from werkpad.services.audit import record_read
+from werkpad.services.candidate_file import (
+    load_candidate_file,
+    load_route,
+    mask_bsn,
+    routes_of_candidate,
+)
+from werkpad.services.candidates import PossibleDuplicate, register_candidate
+from werkpad.services.caseload import list_caseload
+from werkpad.store.models import Candidate, User
+from werkpad.web.auth import ALL_ROLES, CASE_ROLES, Forbidden, client_ip, get_session, require_role
+from werkpad.web.schemas import (
+    CandidateCreated,
+    CandidateDetail,
+    CandidatePage,
+    CandidateSummary,
+    IntakeIn,
+    RouteOut,
+    ValidationErrorOut,
+)
+from werkpad.web.templating import templates
+from werkpad.web.views import chain
+from werkpad.web.views.candidate import NotFound
+from werkpad.web.views.caseload import CaseloadParams, caseload_params
+
+router = APIRouter(prefix="/api", tags=["api"])
+docs_router = APIRouter(prefix="/api", include_in_schema=False)
+API_PURPOSE = "Kandidaatdossier opgevraagd (API)"
+ROUTES_PURPOSE = "Routes opgevraagd (API)"
+NO_ACCESS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Geen toegang"},
+    404: {"description": "Niet gevonden"},
+}
+
+
+def _readable(db: Session, user: User, candidate_id: int) -> Candidate:
+    try:
+        candidate = get_readable_candidate(db, user, candidate_id)
+    except AccessDenied as exc:
+        raise Forbidden from exc
+    if candidate is None:
+        raise NotFound
+    return candidate
+
+
+@router.get("/candidates", response_model=CandidatePage)
+def list_candidates(
+    request: Request,
+    params: CaseloadParams = Depends(caseload_params),
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> CandidatePage:
+    """One page of the candidates the user may see (the caseload), with the same filters."""
+    page = list_caseload(db, user, params.to_filter(user), today=request.app.state.clock.today())
+    return CandidatePage(
+        items=[CandidateSummary.from_row(r) for r in page.rows],
+        total=page.total,
+        page=page.page,
+        page_size=page.page_size,
+    )
+
+
+@router.get("/candidates/{candidate_id}", response_model=CandidateDetail, responses=NO_ACCESS)
+def get_candidate(
+    request: Request,
+    candidate_id: int,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> CandidateDetail:
+    """The candidate file; every call is written to the audit log."""
+    candidate = _readable(db, user, candidate_id)
+    record_read(db, user, candidate.id, purpose=API_PURPOSE, ip=client_ip(request))
+    detail = CandidateDetail.of(load_candidate_file(db, candidate))
+    db.commit()
+    return detail
+
+
+@router.post(
+    "/candidates",
+    status_code=201,
+    response_model=CandidateCreated,
+    responses={
+        409: {"description": "Mogelijk dubbele inschrijving (allow_similar)"},
+        422: {"model": ValidationErrorOut, "description": "Ongeldige invoer"},
+    },
+)
+def create_candidate(
+    request: Request,
+    body: IntakeIn,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Any:
+    """Intake of a new candidate with the first benefit spell. Send the X-CSRF-Token header."""
+    try:
+        candidate = register_candidate(
+            db,
+            body.model_dump(),
+            user,
+            today=request.app.state.clock.today(),
+            allow_similar=body.allow_similar,
+        )
+        db.commit()
+    except PossibleDuplicate as exc:
+        similar = [
+            {
+                "name": c.full_name,
+                "birth_date": c.birth_date.isoformat(),
+                "team": c.team.name if c.team else None,
+            }
+            for c in exc.similar
+        ]
+        db.rollback()
+        return JSONResponse(
+            {
+                "detail": "Mogelijk dubbele inschrijving: vergelijkbare naam en dezelfde "
+                "geboortedatum. Stuur allow_similar=true als het een andere persoon is.",
+                "similar": similar,
+            },
+            status_code=409,
+        )
+    except ValidationFailed as exc:
+        db.rollback()
+        return JSONResponse({"detail": exc.as_dict()}, status_code=422)
+    return CandidateCreated(
+        id=candidate.id, name=candidate.full_name, bsn_masked=mask_bsn(candidate.bsn)
+    )
+
+
+STEP_NAMES = (
+    "diagnose, plan, route, contact, ontheffing, aanmelding, uitkering; with an object id: "
+    "voorziening/{route_id}, resultaat/{provision_id}, einde/{route_id}, nazorg/{follow_up_id}, "
+    "uitkeringseinde/{benefit_spell_id}"
+)
+
+
+def _step(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate_id: int,
+    name: str,
+    body: dict[str, Any],
+    object_id: int | None,
+) -> Any:
+    candidate = _readable(db, user, candidate_id)
+    with_id = name in chain.OBJECT_ACTIONS
+    if name not in chain.ACTIONS or with_id != (object_id is not None):
+        raise NotFound
+    try:
+        result = chain.run_action(
+            db, user, candidate, name, body, request.app.state.clock.today(), object_id
+        )
+    except ValidationFailed as exc:
+        return JSONResponse({"detail": exc.as_dict()}, status_code=422)
+    if name in chain.DASHBOARD_ACTIONS:
+        request.app.state.dashboard_cache = type(request.app.state.dashboard_cache)()
+    first = result[0] if isinstance(result, tuple) else result
+    written = getattr(first, "route", first)
+    return JSONResponse({"step": name, "id": getattr(written, "id", None)}, status_code=201)
+
+
+@router.post(
+    "/candidates/{candidate_id}/steps/{name}",
+    status_code=201,
+    responses={422: {"model": ValidationErrorOut}, **NO_ACCESS},
+)
+def chain_step(
+    request: Request,
+    candidate_id: int,
+    name: str,
+    body: dict[str, Any],
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Any:
+    """One step of the chain with the same fields as the web forms (STEP_NAMES)."""
+    return _step(request, db, user, candidate_id, name, body, None)
+
+
+@router.post(
+    "/candidates/{candidate_id}/steps/{name}/{object_id}",
+    status_code=201,
+    responses={422: {"model": ValidationErrorOut}, **NO_ACCESS},
+)
+def chain_step_on(
+    request: Request,
+    candidate_id: int,
+    name: str,
+    object_id: int,
+    body: dict[str, Any],
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Any:
+    """A step on a route, provision or follow-up of the candidate."""
+    return _step(request, db, user, candidate_id, name, body, object_id)
+
+
+@router.get("/routes", response_model=list[RouteOut], responses=NO_ACCESS)
+def list_routes(
+    request: Request,
+    candidate_id: int,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> list[RouteOut]:
+    """The routes of one candidate with their provisions (audit-logged as a file read)."""
+    candidate = _readable(db, user, candidate_id)
+    record_read(db, user, candidate.id, purpose=ROUTES_PURPOSE, ip=client_ip(request))
+    routes = [RouteOut.of(r) for r in routes_of_candidate(db, candidate.id)]
+    db.commit()
+    return routes
+
+
+@router.get("/routes/{route_id}", response_model=RouteOut, responses=NO_ACCESS)
+def get_route(
+    request: Request,
+    route_id: int,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> RouteOut:
+    """One route with its provisions (audit-logged as a read of the candidate's file)."""
+    route = load_route(db, route_id)
+    if route is None:
+        raise NotFound
+    candidate = _readable(db, user, route.candidate_id)
+    record_read(db, user, candidate.id, purpose=ROUTES_PURPOSE, ip=client_ip(request))
+    out = RouteOut.of(route)
+    db.commit()
+    return out
+
+
+@docs_router.get("/openapi.json")
+def openapi_json(request: Request, user: User = Depends(require_role(*ALL_ROLES))) -> Any:
+    return request.app.openapi()
+
+
+@docs_router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request, user: User = Depends(require_role(*ALL_ROLES))) -> Response:
+    """Server-rendered API documentation from the OpenAPI schema (no external assets)."""
+    spec = request.app.openapi()
+    operations = [
+        {"path": path, "method": method.upper(), **op}
+        for path, item in spec.get("paths", {}).items()
+        for method, op in item.items()
+    ]
+    return templates.TemplateResponse(
+        request,
+        "api_docs.html",
+        {
+            "spec": spec,
+            "operations": operations,
+            "schemas": spec.get("components", {}).get("schemas", {}),
+        },
+    )

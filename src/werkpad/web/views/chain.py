@@ -1,0 +1,310 @@
+"""The chain on the candidate file: diagnosis, plan, route, provisions, contacts, exemptions,
+referral, exit and follow-up. Every form posts here, and the JSON API calls the same actions.
+
+An action gets the database session, the user, the candidate, the submitted values and today;
+it raises ``ValidationFailed`` (nothing written) or returns what it wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from werkpad.domain.codelists import code_list
+from werkpad.domain.errors import ValidationFailed
+from werkpad.services.access import AccessDenied, get_readable_candidate
+from werkpad.services.audit import record_read
+from werkpad.services.candidate_file import load_candidate_file
+from werkpad.services.caseload import age_on
+from werkpad.services.casework import add_contact, add_exemption
+from werkpad.services.configuration import load_configuration
+from werkpad.services.diagnosis import propose_route, record_assessment
+from werkpad.services.exits import (
+    complete_follow_up,
+    end_benefit,
+    end_route,
+    follow_ups_of_candidate,
+    restart_benefit,
+    returns_of_candidate,
+)
+from werkpad.services.plans import (
+    add_provision,
+    catalogue,
+    complete_provision,
+    create_plan,
+    start_route,
+)
+from werkpad.services.plans import providers as list_providers
+from werkpad.services.referrals import refer, referrals_of_candidate
+from werkpad.store.models import (
+    BenefitSpell,
+    Candidate,
+    Employer,
+    FollowUp,
+    Plan,
+    Provision,
+    Route,
+    User,
+)
+from werkpad.web.auth import CASE_ROLES, Forbidden, client_ip, get_session, require_role
+from werkpad.web.templating import templates
+from werkpad.web.views.candidate import FILE_PURPOSE, NotFound
+
+router = APIRouter()
+MULTI_VALUED = ("instruments",)
+# Actions on one object of the candidate (route, provision, follow-up, benefit spell): the
+# object's id follows the action name in the URL.
+OBJECT_ACTIONS = ("voorziening", "resultaat", "einde", "nazorg", "uitkeringseinde")
+# Actions that change the dashboard's figures (exits, benefit spells): its cache is reset.
+DASHBOARD_ACTIONS = ("einde", "uitkering", "uitkeringseinde")
+MAX_EMPLOYERS = 500
+
+
+Action = Callable[[Session, User, Candidate, Mapping[str, Any], date, int | None], Any]
+
+
+def _route_of(db: Session, candidate: Candidate, route_id: int | None) -> Route:
+    route = db.get(Route, route_id) if route_id is not None else None
+    if route is None or route.candidate_id != candidate.id:
+        raise NotFound
+    return route
+
+
+def _assess(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, _: Any) -> Any:
+    return record_assessment(db, u, c, d, today=t, config=load_configuration(db))
+
+
+def _provision(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, rid: Any) -> Any:
+    return add_provision(db, u, _route_of(db, c, rid), d)
+
+
+def _provision_result(
+    db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, pid: Any
+) -> Any:
+    provision = db.get(Provision, pid) if pid is not None else None
+    if provision is None or _route_of(db, c, provision.route_id) is None:
+        raise NotFound
+    return complete_provision(db, u, provision, d)
+
+
+def _exit(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, rid: Any) -> Any:
+    return end_route(db, u, _route_of(db, c, rid), d, today=t)
+
+
+def _follow_up(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, fid: Any) -> Any:
+    follow_up = db.get(FollowUp, fid) if fid is not None else None
+    if follow_up is None or follow_up.placement_id not in {
+        p.id for p in load_candidate_file(db, c).placements
+    }:
+        raise NotFound
+    return complete_follow_up(db, u, follow_up, d, today=t)
+
+
+def _benefit_end(
+    db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, sid: Any
+) -> Any:
+    spell = db.get(BenefitSpell, sid) if sid is not None else None
+    if spell is None or spell.candidate_id != c.id:
+        raise NotFound
+    return end_benefit(db, u, spell, d, today=t)
+
+
+ACTIONS: dict[str, Action] = {
+    "diagnose": _assess,
+    "plan": lambda db, u, c, d, t, _: create_plan(db, u, c, d, today=t),
+    "route": lambda db, u, c, d, t, _: start_route(db, u, c, d, today=t),
+    "voorziening": _provision,
+    "resultaat": _provision_result,
+    "einde": _exit,
+    "contact": lambda db, u, c, d, t, _: add_contact(db, u, c, d, today=t),
+    "ontheffing": lambda db, u, c, d, t, _: add_exemption(db, u, c, d),
+    "aanmelding": lambda db, u, c, d, t, _: refer(db, u, c, d, today=t),
+    "nazorg": _follow_up,
+    "uitkering": lambda db, u, c, d, t, _: restart_benefit(db, u, c, d, today=t),
+    "uitkeringseinde": _benefit_end,
+}
+
+
+def readable(db: Session, user: User, candidate_id: int) -> Candidate:
+    try:
+        candidate = get_readable_candidate(db, user, candidate_id)
+    except AccessDenied as exc:
+        raise Forbidden from exc
+    if candidate is None:
+        raise NotFound
+    return candidate
+
+
+def run_action(
+    db: Session,
+    user: User,
+    candidate: Candidate,
+    name: str,
+    data: Mapping[str, Any],
+    today: date,
+    object_id: int | None = None,
+) -> Any:
+    """Run one chain action and commit; on ``ValidationFailed`` roll back and re-raise."""
+    try:
+        result = ACTIONS[name](db, user, candidate, data, today, object_id)
+        db.commit()
+    except ValidationFailed:
+        db.rollback()
+        raise
+    return result
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Everything the forms of the candidate file offer (codes, catalogue, providers...)."""
+
+    config: Any
+    catalogue: list[Any]
+    providers: list[Any]
+    employers: list[Any]
+
+    @staticmethod
+    def load(db: Session) -> Choices:
+        return Choices(
+            config=load_configuration(db),
+            catalogue=catalogue(db),
+            providers=list_providers(db),
+            employers=list(
+                db.scalars(select(Employer).order_by(Employer.name).limit(MAX_EMPLOYERS))
+            ),
+        )
+
+
+def codes(name: str) -> list[Any]:
+    return list(code_list(name))
+
+
+def render_candidate(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate: Candidate,
+    *,
+    section: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    today: date = request.app.state.clock.today()
+    record_read(db, user, candidate.id, purpose=FILE_PURPOSE, ip=client_ip(request))
+    file = load_candidate_file(db, candidate)
+    choices = Choices.load(db)
+    latest = file.candidate.assessments[-1] if file.candidate.assessments else None
+    context = {
+        "file": file,
+        "c": file.candidate,
+        "age": age_on(file.candidate.birth_date, today),
+        "today": today,
+        "choices": choices,
+        "codes": codes,
+        "plans": list(
+            db.scalars(
+                select(Plan).where(Plan.candidate_id == candidate.id).order_by(Plan.created_on)
+            )
+        ),
+        "referrals": referrals_of_candidate(db, candidate.id),
+        "follow_ups": follow_ups_of_candidate(db, candidate.id),
+        "returns": returns_of_candidate(file.candidate),
+        "open_route": next((r for r in file.candidate.routes if r.end_date is None), None),
+        "latest": latest,
+        "proposal": propose_route(choices.config, latest.loonwaarde_pct) if latest else None,
+        "section": section,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    db.commit()
+    return templates.TemplateResponse(request, "candidate.html", context, status_code=status_code)
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        data[key] = (
+            [str(v) for v in form.getlist(key)] if key in MULTI_VALUED else str(form.get(key))
+        )
+    return data
+
+
+@router.get("/kandidaten/{candidate_id}", response_class=HTMLResponse)
+def candidate_file(
+    request: Request,
+    candidate_id: int,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    return render_candidate(request, db, user, readable(db, user, candidate_id))
+
+
+async def _post(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate_id: int,
+    name: str,
+    object_id: int | None = None,
+) -> Response:
+    candidate = readable(db, user, candidate_id)
+    data = await form_data(request)
+    try:
+        run_action(db, user, candidate, name, data, request.app.state.clock.today(), object_id)
+    except ValidationFailed as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors:
+            errors.setdefault(error.field, error.message)
+        candidate = readable(db, user, candidate_id)
+        return render_candidate(
+            request,
+            db,
+            user,
+            candidate,
+            section=name,
+            errors=errors,
+            values=data,
+            status_code=422,
+        )
+    if name in DASHBOARD_ACTIONS:
+        # Exits and benefit spells change the dashboard's figures: recompute on next view.
+        request.app.state.dashboard_cache = type(request.app.state.dashboard_cache)()
+    return RedirectResponse(f"/kandidaten/{candidate_id}#{name}", status_code=303)
+
+
+@router.post("/kandidaten/{candidate_id}/{name}", response_class=HTMLResponse)
+async def chain_step(
+    request: Request,
+    candidate_id: int,
+    name: str,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    if name not in ACTIONS or name in OBJECT_ACTIONS:
+        raise NotFound
+    return await _post(request, db, user, candidate_id, name)
+
+
+@router.post("/kandidaten/{candidate_id}/{name}/{object_id}", response_class=HTMLResponse)
+async def chain_step_on(
+    request: Request,
+    candidate_id: int,
+    name: str,
+    object_id: int,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    if name not in OBJECT_ACTIONS:
+        raise NotFound
+    return await _post(request, db, user, candidate_id, name, object_id)

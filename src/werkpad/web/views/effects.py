@@ -1,0 +1,290 @@
+"""Effectmeting: the net effect of a provision type, GOS code or route type (ANALIST, TEAMLEIDER).
+
+Only aggregates leave this page: the estimate, its interval, the balance table, overlap counts,
+survival curves and subgroup rows (small counts suppressed, small groups not estimated). The
+computation takes seconds, so results are cached per reference date and parameter set.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Engine
+
+from werkpad.analytics.effects.explain import (
+    balance_reading,
+    overlap_reading,
+    subgroup_reading,
+    survival_reading,
+)
+from werkpad.analytics.effects.subgroups import MIN_PEOPLE
+from werkpad.analytics.effects.survival import (
+    kaplan_meier_by_group,
+    kaplan_meier_figure,
+    median_months_to_work,
+)
+from werkpad.analytics.evaluation import (
+    OUTCOME_LABELS,
+    OUTCOME_WINDOWS,
+    SUBGROUPS,
+    TREATMENT_KINDS,
+    Evaluation,
+    EvaluationSpec,
+    evaluate,
+    usage_counts,
+)
+from werkpad.analytics.suppression import DEFAULT_THRESHOLD, suppress
+from werkpad.domain.codelists import code_list
+from werkpad.services.snapshot import Snapshot, load_snapshot
+from werkpad.store.models import User
+from werkpad.web.auth import require_role
+from werkpad.web.templating import templates
+
+router = APIRouter()
+EFFECT_ROLES = ("ANALIST", "TEAMLEIDER")
+CACHE_SECONDS = 300
+KM_MONTHS = 36
+MIN_USERS_LISTED = 20  # provision types used by fewer people are not offered
+METHODS = {"psm": "Matching (propensity score)", "ipw": "Weging (inverse kans)"}
+
+
+class EffectsCache:
+    """Snapshot per reference date and results per parameter set, each kept a few minutes."""
+
+    def __init__(self, seconds: int = CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._items: dict[object, tuple[float, object]] = {}
+
+    def get(self, key: object, compute: Callable[[], object]) -> object:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+            if hit and now - hit[0] < self.seconds:
+                return hit[1]
+        value = compute()
+        with self._lock:
+            self._items[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def effects_cache(request: Request) -> EffectsCache:
+    state = request.app.state
+    with _CACHE_LOCK:
+        if not hasattr(state, "effects_cache"):
+            state.effects_cache = EffectsCache()
+    cache: EffectsCache = state.effects_cache
+    return cache
+
+
+def _snapshot(cache: EffectsCache, engine: Engine, reference_date: date) -> Snapshot:
+    snap = cache.get(("snapshot", reference_date), lambda: load_snapshot(engine, reference_date))
+    assert isinstance(snap, Snapshot)
+    return snap
+
+
+def treatment_options(snap: Snapshot) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Option groups for the form: value ``kind:code``, label with the number of people."""
+    labels = {
+        "gos_code": {c.code: f"{c.code} {c.label_nl}" for c in code_list("gos_code")},
+        "route_type": {c.code: c.label_nl for c in code_list("route_type")},
+    }
+    groups = []
+    for kind, title in TREATMENT_KINDS.items():
+        counts = usage_counts(snap, kind)  # type: ignore[arg-type]
+        if kind == "provision_type":
+            counts = counts[counts >= MIN_USERS_LISTED]
+        names = labels.get(kind, {})
+        options = [
+            (f"{kind}:{code}", f"{names.get(str(code), code)} ({n} personen)")
+            for code, n in counts.items()
+        ]
+        groups.append((title, options))
+    return groups
+
+
+def parse_spec(behandeling: str, uitkomst: str, venster: str, methode: str) -> EvaluationSpec:
+    kind, _, code = behandeling.partition(":")
+    if not code:
+        raise ValueError("Kies een voorziening, GOS-code of soort route.")
+    try:
+        window = int(venster)
+    except ValueError as error:
+        raise ValueError("Ongeldig venster.") from error
+    return EvaluationSpec(kind, code, uitkomst, window, methode)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class EffectView:
+    """What the template shows; all of it aggregated."""
+
+    evaluation: Evaluation
+    balance: list[dict[Any, Any]]
+    km_chart: str
+    survival_text: str
+    balance_text: str
+    overlap_text: str
+    subgroups: list[tuple[str, list[dict[Any, Any]], int]]  # title, rows, hidden cells
+    figures: dict[str, str]  # effect, interval and naive gap, formatted in Dutch
+
+
+def effect_text(value: float, binary: bool, signed: bool = True) -> str:
+    """+4,2 procentpunt for a 0/1 outcome, +0,35 maanden for months on benefit."""
+    if value != value:  # NaN
+        return "–"
+    sign = "+" if signed else ""
+    text = f"{value * 100:{sign}.1f} procentpunt" if binary else f"{value:{sign}.2f} maanden"
+    return text.replace(".", ",")
+
+
+def _figures(evaluation: Evaluation) -> dict[str, str]:
+    est = evaluation.estimate
+    binary = est.outcome_is_binary
+    level = (lambda v: f"{v * 100:.1f}%") if binary else (lambda v: f"{v:.2f} maanden")
+    return {
+        "effect": effect_text(est.effect, binary),
+        "ci_low": effect_text(est.ci_low, binary),
+        "ci_high": effect_text(est.ci_high, binary),
+        "naive": effect_text(est.naive_difference, binary),
+        "treated_mean": level(est.mean_outcome_treated).replace(".", ","),
+        "counterfactual_mean": level(est.mean_outcome_counterfactual).replace(".", ","),
+    }
+
+
+def _km_chart(evaluation: Evaluation) -> tuple[str, str]:
+    sample = evaluation.survival
+    curves = kaplan_meier_by_group(sample, "duration", "event", "group")
+    curves = curves[curves["month"] <= KM_MONTHS]
+    figure = kaplan_meier_figure(curves, title="")
+    figure.update_layout(
+        height=340,
+        margin={"l": 60, "r": 20, "t": 20, "b": 50},
+        separators=",.",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.2},
+        font={"family": "system-ui, sans-serif", "size": 13},
+    )
+    medians = median_months_to_work(sample, "duration", "event", "group")
+    return figure.to_json(), survival_reading(medians)
+
+
+def _subgroup_rows(table: pd.DataFrame, binary: bool) -> tuple[list[dict[Any, Any]], int]:
+    shown, hidden = suppress(table.reset_index(), ["n_treated", "n_control"])
+    rows = []
+    for record in shown.to_dict(orient="records"):
+        level = next(iter(record.values()))
+        estimated = pd.notna(record["effect"])
+        if estimated:
+            record = {
+                **record,
+                "effect": effect_text(float(record["effect"]), binary),
+                "ci_low": effect_text(float(record["ci_low"]), binary),
+                "ci_high": effect_text(float(record["ci_high"]), binary),
+            }
+        rows.append({**record, "level": level, "estimated": estimated})
+    return rows, hidden
+
+
+def build_view(evaluation: Evaluation) -> EffectView:
+    est = evaluation.estimate
+    balance = [
+        {"covariate": name, **row}
+        for name, row in est.balance.round(3).to_dict(orient="index").items()
+    ]
+    km_chart, km_text = _km_chart(evaluation)
+    subgroups = []
+    for name, table in evaluation.subgroups.items():
+        rows, hidden = _subgroup_rows(table, est.outcome_is_binary)
+        subgroups.append((SUBGROUPS[name], rows, hidden))
+    return EffectView(
+        evaluation=evaluation,
+        balance=balance,
+        km_chart=km_chart,
+        survival_text=km_text,
+        balance_text=balance_reading(est),
+        overlap_text=overlap_reading(est),
+        subgroups=subgroups,
+        figures=_figures(evaluation),
+    )
+
+
+def _result(cache: EffectsCache, snap: Snapshot, spec: EvaluationSpec) -> EffectView | str:
+    def compute() -> EffectView | str:
+        try:
+            return build_view(evaluate(snap, spec))
+        except ValueError as error:
+            return f"Deze effectmeting kan niet: {error}"
+
+    value = cache.get(("result", snap.reference_date, spec), compute)
+    assert isinstance(value, EffectView | str)
+    return value
+
+
+@router.get("/effectmeting", response_class=HTMLResponse)
+def effects_page(
+    request: Request,
+    behandeling: str = "",
+    uitkomst: str = "work_exit",
+    venster: str = "12",
+    methode: str = "psm",
+    user: User = Depends(require_role(*EFFECT_ROLES)),
+) -> Response:
+    outcome, _, window = uitkomst.partition(":")
+    uitkomst, venster = outcome, window or venster
+    cache = effects_cache(request)
+    reference_date = request.app.state.clock.today()
+    snap = _snapshot(cache, request.app.state.engine, reference_date)
+    error = None
+    view = None
+    if behandeling:
+        try:
+            spec = parse_spec(behandeling, uitkomst, venster, methode)
+        except ValueError as problem:
+            error = str(problem)
+        else:
+            result = _result(cache, snap, spec)
+            if isinstance(result, str):
+                error = result
+            else:
+                view = result
+    outcomes = [
+        (f"{outcome}:{h}", OUTCOME_LABELS[outcome].format(h=h))
+        for outcome, windows in OUTCOME_WINDOWS.items()
+        for h in windows
+    ]
+    return templates.TemplateResponse(
+        request,
+        "effects.html",
+        {
+            "reference_date": reference_date,
+            "options": treatment_options(snap),
+            "outcomes": outcomes,
+            "methods": METHODS,
+            "chosen": {
+                "behandeling": behandeling,
+                "uitkomst": f"{uitkomst}:{venster}",
+                "methode": methode,
+            },
+            "view": view,
+            "error": error,
+            "min_people": MIN_PEOPLE,
+            "threshold": DEFAULT_THRESHOLD,
+            "subgroup_text": subgroup_reading(MIN_PEOPLE),
+        },
+    )

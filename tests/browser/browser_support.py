@@ -1,0 +1,78 @@
+"""What the browser tests share: the demo site, a visitor at the keyboard, locality of URLs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page
+
+CHROMIUM = os.environ.get("WERKPAD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_local(url: str) -> bool:
+    """True for URLs served by this machine (or inline data), false for anything on a network."""
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """A running server and the demo accounts that the synthetic municipality created."""
+
+    base_url: str
+    logins: tuple[tuple[str, str, str], ...]
+    # The server's database, for tests that check what a step wrote (or did not write).
+    database_url: str = ""
+
+    def credentials(self, role: str) -> tuple[str, str]:
+        """Username and password of an account with ``role`` (the one named after it if any)."""
+        matching = [(u, p) for u, p, r in self.logins if r.upper() == role.upper()]
+        if not matching:
+            raise LookupError(f"the demo municipality has no {role} account")
+        named = [(u, p) for u, p in matching if u.lower() == role.lower()]
+        return (named or matching)[0]
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else self.base_url + path
+
+
+class Visitor:
+    """One person at the keyboard: a browser page on the demo site."""
+
+    def __init__(self, page: Page, site: DemoSite) -> None:
+        self.page = page
+        self.site = site
+
+    def login(self, role: str, password: str | None = None) -> None:
+        """Log in through the form as a person would: username, password, "Inloggen"."""
+        username, real_password = self.site.credentials(role)
+        self.page.goto(self.site.url("/login"))
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", real_password if password is None else password)
+        self.page.get_by_role("button", name="Inloggen").click()
+        self.page.wait_for_load_state("networkidle")
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.site.url(path))
+        self.page.wait_for_load_state("networkidle")
+
+    def screenshot(self, name: str) -> Path:
+        """Save the whole page to artifacts/screenshots/<name>.png for a human to look at."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path

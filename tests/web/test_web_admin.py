@@ -1,0 +1,167 @@
+"""Beheer pages for teams and users: create, deactivate, CSRF and role checks (both backends)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from web_support import ClientFactory, World, csrf_of, login, session_csrf
+
+import factories as f
+from werkpad.store.db import make_engine, session_factory
+from werkpad.store.models import AuditEntry, Team, User
+
+NEW_PASSWORD = "een-lang-eerste-wachtwoord"
+
+
+def _user(url: str, username: str) -> User | None:
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        found = s.scalars(select(User).where(User.username == username)).one_or_none()
+        if found is not None:
+            s.expunge(found)
+    engine.dispose()
+    return found
+
+
+def _count(url: str, model: type[object]) -> int:
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        n = int(s.scalar(select(func.count()).select_from(model)) or 0)
+    engine.dispose()
+    return n
+
+
+def _team_id(url: str, name: str) -> int:
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        team_id = s.scalar(select(Team.id).where(Team.name == name))
+    engine.dispose()
+    assert team_id is not None
+    return team_id
+
+
+def test_beheerder_creates_a_team_and_a_klantmanager_who_can_log_in(
+    world: World, client_for: ClientFactory
+) -> None:
+    admin = client_for(world, "beheer")
+    token = session_csrf(admin)
+    audit_before = _count(world.url, AuditEntry)
+
+    refused = admin.post("/beheer/teams", data={"csrf_token": token, "name": "team centrum"})
+    assert refused.status_code == 422
+    assert "Er is al een team met deze naam." in refused.text
+    created = admin.post(
+        "/beheer/teams",
+        data={"csrf_token": token, "name": "Team Laak", "fte": "6,5"},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    assert "Team Laak" in admin.get("/beheer/teams").text
+    laak = _team_id(world.url, "Team Laak")
+
+    user_form = {
+        "csrf_token": token,
+        "username": "km.laak",
+        "full_name": "Lotte Laak",
+        "role": "KLANTMANAGER",
+        "fte": "0,8",
+        "password": NEW_PASSWORD,
+    }
+    no_team = admin.post("/beheer/gebruikers", data=user_form)
+    assert no_team.status_code == 422
+    assert "Klantmanagers en teamleiders horen bij een team." in no_team.text
+    assert NEW_PASSWORD not in no_team.text  # the password is never echoed
+    assert 'value="Lotte Laak"' in no_team.text
+    assert _user(world.url, "km.laak") is None
+
+    done = admin.post(
+        "/beheer/gebruikers", data={**user_form, "team_id": str(laak)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    new = _user(world.url, "km.laak")
+    assert new is not None and new.team_id == laak and new.active and new.role == "KLANTMANAGER"
+    assert _count(world.url, AuditEntry) == audit_before + 2
+
+    anonymous = client_for(world)
+    login(anonymous, "km.laak", NEW_PASSWORD)
+    assert anonymous.get("/caseload").status_code == 200
+
+
+def test_deactivated_user_cannot_log_in_and_beheerder_cannot_deactivate_themselves(
+    world: World, client_for: ClientFactory
+) -> None:
+    admin = client_for(world, "beheer")
+    token = session_csrf(admin)
+    km2 = _user(world.url, "km_a2")
+    me = _user(world.url, "beheer")
+    assert km2 is not None and me is not None
+    still_logged_in = client_for(world, "km2")
+
+    off = admin.post(
+        f"/beheer/gebruikers/{km2.id}/uitschakelen",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert off.status_code == 303
+    assert _user(world.url, "km_a2").active is False  # type: ignore[union-attr]
+    # An open session ends at the next request.
+    assert still_logged_in.get("/caseload", follow_redirects=False).status_code == 303
+    fresh = client_for(world)
+    refused_login = fresh.post(
+        "/login",
+        data={
+            "username": "km_a2",
+            "password": f.DEFAULT_PASSWORD,
+            "csrf_token": csrf_of(fresh.get("/login").text),
+        },
+        follow_redirects=False,
+    )
+    assert refused_login.status_code == 401
+
+    self_off = admin.post(f"/beheer/gebruikers/{me.id}/uitschakelen", data={"csrf_token": token})
+    assert self_off.status_code == 422
+    assert "Je kunt jezelf niet uitschakelen." in self_off.text
+    assert _user(world.url, "beheer").active is True  # type: ignore[union-attr]
+
+    on = admin.post(
+        f"/beheer/gebruikers/{km2.id}/inschakelen",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert on.status_code == 303
+    assert _user(world.url, "km_a2").active is True  # type: ignore[union-attr]
+
+
+def test_admin_posts_need_the_beheerder_role_and_the_csrf_token(
+    world: World, client_for: ClientFactory
+) -> None:
+    km2 = _user(world.url, "km_a2")
+    assert km2 is not None
+    users_before = _count(world.url, User)
+    teams_before = _count(world.url, Team)
+    user_form = {
+        "username": "indringer",
+        "full_name": "Indringer",
+        "role": "BEHEERDER",
+        "password": NEW_PASSWORD,
+    }
+    for who in ("km", "tl", "am", "analist"):
+        client = client_for(world, who)
+        token = session_csrf(client)
+        assert (
+            client.post("/beheer/gebruikers", data={**user_form, "csrf_token": token}).status_code
+            == 403
+        )
+        assert (
+            client.post("/beheer/teams", data={"name": "X", "csrf_token": token}).status_code == 403
+        )
+        assert (
+            client.post(f"/beheer/gebruikers/{km2.id}/uitschakelen", data={"csrf_token": token})
+        ).status_code == 403
+
+    admin = client_for(world, "beheer")
+    assert admin.post("/beheer/gebruikers", data=user_form).status_code == 403
+    assert admin.post("/beheer/teams", data={"name": "Zonder token"}).status_code == 403
+    assert admin.post(f"/beheer/gebruikers/{km2.id}/uitschakelen").status_code == 403
+    assert _count(world.url, User) == users_before
+    assert _count(world.url, Team) == teams_before
+    assert _user(world.url, "km_a2").active is True  # type: ignore[union-attr]
