@@ -110,6 +110,15 @@ ensure_chromium() {
         || warn "Chromium is missing: the browser tests will fail until /usr/bin/chromium exists."
 }
 
+# The report tests rasterise the council PDF with pdftoppm to prove its pages are not blank.
+ensure_pdftoppm() {
+    if command -v pdftoppm >/dev/null 2>&1; then
+        return 0
+    fi
+    apt_install poppler-utils \
+        || warn "pdftoppm is missing: the report tests will fail until poppler-utils is installed."
+}
+
 pg_ready() {
     command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h "$PG_HOST" -p "$PG_PORT"
 }
@@ -168,5 +177,6 @@ ensure_venv
 ensure_package
 if [ "$for_tests" -eq 1 ]; then
     ensure_chromium
+    ensure_pdftoppm
     ensure_postgres
 fi

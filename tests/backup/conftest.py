@@ -49,12 +49,14 @@ def _add_rows_synth_leaves_empty(engine: sa.Engine) -> None:
         conn.execute(
             sa.insert(tables["postcode_centroid"]),
             [
-                {"postcode4": "2511", "lat": 52.07667123456789, "lon": 4.29861, "place": None},
-                {"postcode4": "2512", "lat": 52.0705, "lon": 4.3007, "place": "Den Haag"},
+                {"postcode4": "9991", "lat": 53.07667123456789, "lon": 6.29861, "place": None},
+                {"postcode4": "9992", "lat": 53.0705, "lon": 6.3007, "place": "Proefdorp"},
             ],
         )
+        profiles = tables["work_profile"]
+        conn.execute(sa.delete(profiles).where(profiles.c.candidate_id == 1))
         conn.execute(
-            sa.insert(tables["work_profile"]).values(
+            sa.insert(profiles).values(
                 candidate_id=1,
                 wished_occupations=["schoonmaker", "magazijn"],
                 days=["MA", "DI"],

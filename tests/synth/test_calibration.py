@@ -356,5 +356,5 @@ def _assert_life_cycle(data: SynthData, object_type: str, machine: StateMachine)
             if state is not None:
                 assert machine.can(state, step.to_state), (object_id, state, step.to_state)
             state = step.to_state
-        final = small_data["referral"].set_index("id").loc[referral_id, "state"]
+        final = data[object_type].set_index("id").loc[object_id, "state"]
         assert state == final
