@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from web_support import ClientFactory, World, csrf_of, login, session_csrf
 
 import factories as f
+from werkpad.services.configuration import Configuration, load_configuration
 from werkpad.store.db import make_engine, session_factory
 from werkpad.store.models import AuditEntry, Team, User
 
@@ -165,3 +167,125 @@ def test_admin_posts_need_the_beheerder_role_and_the_csrf_token(
     assert _count(world.url, User) == users_before
     assert _count(world.url, Team) == teams_before
     assert _user(world.url, "km_a2").active is True  # type: ignore[union-attr]
+
+
+def _configuration(url: str) -> Configuration:
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        config = load_configuration(s)
+    engine.dispose()
+    return config
+
+
+HLN_FORM = {
+    "band_DIRECT_MEDIATION_min": "80",
+    "band_DIRECT_MEDIATION_max": "100",
+    "band_WORK_12M_min": "60",
+    "band_WORK_12M_max": "80",
+    "band_SUPPORTED_WORK_min": "30",
+    "band_SUPPORTED_WORK_max": "60",
+    "band_ACTIVATION_min": "0",
+    "band_ACTIVATION_max": "30",
+}
+
+
+def test_beheerder_edits_loonwaarde_bands_and_the_proposal_follows(
+    world: World, client_for: ClientFactory
+) -> None:
+    admin = client_for(world, "beheer")
+    token = session_csrf(admin)
+    page = admin.get("/beheer/instellingen").text
+    assert 'name="band_WORK_12M_min" aria-label="Werk binnen 12 maanden: van (%)"' in page
+    assert 'value="60"' in page
+    assert _configuration(world.url).routing_rules().propose(75).route_type == "WORK_12M"  # type: ignore[union-attr]
+
+    wider = {**HLN_FORM, "band_DIRECT_MEDIATION_min": "70", "band_WORK_12M_max": "70"}
+    saved = admin.post(
+        "/beheer/instellingen",
+        data={"csrf_token": token, "scheme": "DENHAAG", **wider},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    config = _configuration(world.url)
+    assert config.bands == (
+        (70, 100, "DIRECT_MEDIATION"),
+        (60, 70, "WORK_12M"),
+        (30, 60, "SUPPORTED_WORK"),
+        (0, 30, "ACTIVATION"),
+    )
+    assert config.routing_rules().propose(75).route_type == "DIRECT_MEDIATION"  # type: ignore[union-attr]
+
+    # Changing the threshold later keeps the bands (one setting row holds both).
+    admin.post(
+        "/beheer/instellingen",
+        data={"csrf_token": token, "scheme": "DENHAAG", "specialised_threshold": "50"},
+    )
+    config = _configuration(world.url)
+    assert config.specialised_threshold == 50 and config.bands is not None
+    assert config.bands[0] == (70, 100, "DIRECT_MEDIATION")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"band_WORK_12M_max": "75"}, "76-79% valt in geen enkele band."),
+        (
+            {"band_SUPPORTED_WORK_max": "65"},
+            "Werken naar vermogen (ondersteund) (30-65%) en Werk binnen 12 maanden (60-80%) "
+            "overlappen.",
+        ),
+        (
+            {"band_ACTIVATION_min": "x"},
+            "Activering / zorg: ondergrens is een percentage van 0 tot 100.",
+        ),
+        (
+            {"band_ACTIVATION_max": ""},
+            "Activering / zorg: vul zowel de onder- als de bovengrens in, of laat beide leeg.",
+        ),
+        (
+            {"band_ACTIVATION_min": "", "band_ACTIVATION_max": ""},
+            "0-29% valt in geen enkele band.",
+        ),
+    ],
+)
+def test_invalid_loonwaarde_bands_get_a_dutch_message_and_write_nothing(
+    world: World, client_for: ClientFactory, changes: dict[str, str], message: str
+) -> None:
+    admin = client_for(world, "beheer")
+    token = session_csrf(admin)
+    refused = admin.post(
+        "/beheer/instellingen",
+        data={
+            "csrf_token": token,
+            "scheme": "LV",
+            "specialised_threshold": "40",
+            **HLN_FORM,
+            **changes,
+        },
+    )
+    assert refused.status_code == 422
+    assert message in refused.text
+    for name, value in changes.items():  # the submitted values are shown again
+        assert f'name="{name}" aria-label' in refused.text
+        if value:
+            assert f'value="{value}"' in refused.text
+    config = _configuration(world.url)
+    assert config.bands is None and config.scheme == "DENHAAG"
+    assert config.specialised_threshold is None
+
+
+def test_settings_page_shows_the_segments_of_the_chosen_scheme(
+    world: World, client_for: ClientFactory
+) -> None:
+    admin = client_for(world, "beheer")
+    html = admin.get("/beheer/instellingen").text
+    active = html.split('data-active="true"', 1)[1].split("</details>", 1)[0]
+    assert "Doelgroepen Den Haag" in active and "Berenschot 2022" in active
+    assert "<td>DH_A</td>" in active and "0-6 maanden" in active
+    assert "Verwachting langer dan 18 maanden tot werk: Participatie" in active
+    assert "<td>LV_1A</td>" not in active
+    admin.post("/beheer/instellingen", data={"csrf_token": session_csrf(admin), "scheme": "LV"})
+    active = admin.get("/beheer/instellingen").text.split('data-active="true"', 1)[1]
+    active = active.split("</details>", 1)[0]
+    assert "<td>LV_3A</td>" in active and "meer dan 48 maanden" in active
+    assert "<td>DH_A</td>" not in active

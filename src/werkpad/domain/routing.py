@@ -10,9 +10,14 @@ overrides it with a reason; "the tool is not leading".
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from werkpad.domain.codelists import CodeList, code_list
+
+LOONWAARDE_MIN = 0
+LOONWAARDE_MAX = 100
+Band = tuple[int, int, str]  # (min inclusive, max inclusive, route_type)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,15 @@ class RoutingRules:
         )
         return cls(bands=bands, specialised_threshold=specialised_threshold)
 
+    @classmethod
+    def from_bands(
+        cls, bands: Sequence[Band], specialised_threshold: int | None = None
+    ) -> RoutingRules:
+        """Rules from bands a beheerder configured (checked with ``band_problems`` first)."""
+        return cls(
+            bands=tuple(sorted(bands, reverse=True)), specialised_threshold=specialised_threshold
+        )
+
     def propose(self, loonwaarde_pct: int | None) -> RouteProposal | None:
         """The proposed route type for a loonwaarde, or None when no estimate is known.
 
@@ -66,6 +80,46 @@ class RoutingRules:
                     route_type, f"loonwaarde {loonwaarde_pct}% valt in de band {low}-{high}%"
                 )
         return None
+
+
+def band_problems(bands: Sequence[Band], labels: Mapping[str, str] | None = None) -> list[str]:
+    """Dutch messages for loonwaarde bands that do not cover 0-100% exactly once.
+
+    Neighbouring bands may share their boundary ("60-80" and "80-100": 80 goes to the higher
+    band, as ``propose`` reads them) or meet on whole percentages ("60-79" and "80-100").
+    Anything else leaves a gap or an overlap. An empty list means the bands are valid.
+    """
+    labels = labels or {}
+
+    def name(band: Band) -> str:
+        return f"{labels.get(band[2], band[2])} ({band[0]}-{band[1]}%)"
+
+    if not bands:
+        return ["Geef minstens één loonwaardeband op."]
+    problems: list[str] = []
+    for band in bands:
+        low, high, _ = band
+        if not LOONWAARDE_MIN <= low <= high <= LOONWAARDE_MAX:
+            problems.append(
+                f"{name(band)}: de ondergrens moet tussen 0 en 100 liggen en niet boven de "
+                "bovengrens."
+            )
+    if problems:
+        return problems
+    ordered = sorted(bands, key=lambda b: (b[0], b[1]))
+    if ordered[0][0] != LOONWAARDE_MIN:
+        problems.append(f"0-{ordered[0][0] - 1}% valt in geen enkele band.")
+    reaching = ordered[0]  # the band that reaches highest so far
+    for band in ordered[1:]:
+        if band[0] < reaching[1]:
+            problems.append(f"{name(reaching)} en {name(band)} overlappen.")
+        elif band[0] > reaching[1] + 1:
+            problems.append(f"{reaching[1] + 1}-{band[0] - 1}% valt in geen enkele band.")
+        if band[1] > reaching[1]:
+            reaching = band
+    if reaching[1] != LOONWAARDE_MAX:
+        problems.append(f"{reaching[1] + 1}-100% valt in geen enkele band.")
+    return problems
 
 
 def segment_for_horizon(scheme: str, months_to_work: int | None) -> str | None:

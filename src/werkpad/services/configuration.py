@@ -1,8 +1,9 @@
 """Organisation settings kept in the ``setting`` table: segmentation scheme, routing
-threshold and worklist thresholds. Only the beheerder changes them."""
+threshold and loonwaarde bands, and worklist thresholds. Only the beheerder changes them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
-from werkpad.domain.routing import RoutingRules
+from werkpad.domain.routing import Band, RoutingRules, band_problems
 from werkpad.domain.worklist import Thresholds, thresholds_from_mapping
 from werkpad.store.models import Setting
 
@@ -36,13 +37,90 @@ def scheme_presets() -> list[SchemePreset]:
 
 
 @dataclass(frozen=True)
+class SegmentDefinition:
+    """One segment of a scheme as the settings page shows it."""
+
+    code: str
+    label: str
+    horizon: str  # "0-6 maanden", "meer dan 18 maanden", "" when the scheme has no horizon
+    work_route: bool | None
+
+
+@dataclass(frozen=True)
+class SchemeDefinition:
+    code: str
+    label: str
+    source: str | None
+    segments: list[SegmentDefinition]
+    rules: list[str]  # plain-Dutch rules that follow from the horizons (the 18-month rule)
+
+
+def _horizon(low: Any, high: Any) -> str:
+    if low is None:
+        return "onbekend"
+    if high is None:
+        return f"meer dan {low} maanden"
+    return f"{low}-{high} maanden"
+
+
+def scheme_definition(scheme: str) -> SchemeDefinition:
+    """The segments of ``scheme`` with their horizons, for the beheerder to check."""
+    preset = {p.code: p for p in scheme_presets()}.get(scheme)
+    label = preset.label if preset else scheme
+    if scheme == LADDER:
+        steps = [SegmentDefinition(c.code, c.label_nl, "", None) for c in code_list("ladder_step")]
+        return SchemeDefinition(
+            LADDER,
+            label,
+            None,
+            steps,
+            ["Alleen de trede op de participatieladder wordt vastgelegd; geen doelgroep."],
+        )
+    codes = [c for c in code_list("segment") if c.attr("scheme") == scheme]
+    segments = [
+        SegmentDefinition(
+            c.code,
+            c.label_nl,
+            _horizon(c.attr("horizon_months_min"), c.attr("horizon_months_max")),
+            c.attr("work_route"),
+        )
+        for c in codes
+    ]
+    rules = [
+        f"Verwachting langer dan {c.attr('horizon_months_min')} maanden tot werk: {c.label_nl}."
+        for c in codes
+        if c.attr("horizon_months_min") is not None and c.attr("horizon_months_max") is None
+    ]
+    if any(c.attr("horizon_months_min") is not None for c in codes):
+        rules.append(
+            "Vult de klantmanager geen doelgroep in, dan volgt die uit de verwachte termijn "
+            "tot werk; een grenswaarde valt in de eerste passende categorie."
+        )
+    meta = code_list("segment_scheme").get(scheme)
+    return SchemeDefinition(scheme, label, meta.attr("source") if meta else None, segments, rules)
+
+
+def default_bands() -> tuple[Band, ...]:
+    """The loonwaarde bands shipped in the ``route_type`` code list (HLN table)."""
+    return RoutingRules.from_code_list().bands
+
+
+@dataclass(frozen=True)
 class Configuration:
     scheme: str
     specialised_threshold: int | None
     thresholds: Thresholds
+    bands: tuple[Band, ...] | None = None  # None: the bands of the route_type code list
 
     def routing_rules(self) -> RoutingRules:
+        if self.bands:
+            return RoutingRules.from_bands(
+                self.bands, specialised_threshold=self.specialised_threshold
+            )
         return RoutingRules.from_code_list(specialised_threshold=self.specialised_threshold)
+
+    def effective_bands(self) -> tuple[Band, ...]:
+        return self.routing_rules().bands
 
     def segments(self) -> list[Any]:
         """The segments a klantmanager may choose under the active scheme."""
@@ -58,7 +136,8 @@ def load_configuration(session: Session) -> Configuration:
         )
     }
     scheme = str(rows.get(SCHEME_KEY, {}).get("scheme") or DEFAULT_SCHEME)
-    threshold = rows.get(ROUTING_KEY, {}).get("specialised_threshold")
+    routing = rows.get(ROUTING_KEY, {})
+    threshold = routing.get("specialised_threshold")
     stored = rows.get(WORKLIST_KEY, {})
     try:
         thresholds = thresholds_from_mapping(stored)
@@ -68,7 +147,27 @@ def load_configuration(session: Session) -> Configuration:
         scheme=scheme,
         specialised_threshold=int(threshold) if threshold is not None else None,
         thresholds=thresholds,
+        bands=_stored_bands(routing.get("bands")),
     )
+
+
+def _stored_bands(raw: Any) -> tuple[Band, ...] | None:
+    """Bands from the setting; anything unreadable or invalid falls back to the code list."""
+    if not raw:
+        return None
+    try:
+        bands = tuple((int(low), int(high), str(code)) for low, high, code in raw)
+    except (TypeError, ValueError):
+        return None
+    known = set(code_list("route_type").codes_where())
+    if band_problems(bands) or not {code for _, _, code in bands} <= known:
+        return None
+    return bands
+
+
+def _routing_setting(session: Session) -> dict[str, Any]:
+    row = session.get(Setting, ROUTING_KEY)
+    return dict(row.value) if row is not None and row.value else {}
 
 
 def _put(session: Session, key: str, value: dict[str, Any]) -> None:
@@ -90,13 +189,76 @@ def set_routing_threshold(session: Session, raw: Any) -> None:
     """The loonwaarde at or below which the route goes to a specialised provider (empty: none)."""
     text = str(raw or "").strip().rstrip("%").strip()
     if text == "":
-        _put(session, ROUTING_KEY, {"specialised_threshold": None})
+        _put(session, ROUTING_KEY, {**_routing_setting(session), "specialised_threshold": None})
         return
     if not text.isdigit() or not 0 <= int(text) <= 100:
         raise ValidationFailed(
             [FieldError("specialised_threshold", "Drempel: een percentage van 0 tot 100.")]
         )
-    _put(session, ROUTING_KEY, {"specialised_threshold": int(text)})
+    _put(session, ROUTING_KEY, {**_routing_setting(session), "specialised_threshold": int(text)})
+
+
+def banded_route_types() -> list[Any]:
+    """The route types a loonwaarde band can point to (all but the specialised provider)."""
+    return [c for c in code_list("route_type") if c.code != RoutingRules.specialised_route_type]
+
+
+def band_field(route_type: str, end: str) -> str:
+    """Form field name of one end ("min"/"max") of a route type's band."""
+    return f"band_{route_type}_{end}"
+
+
+def set_routing_bands(session: Session, data: Mapping[str, Any]) -> tuple[Band, ...] | None:
+    """Store the loonwaarde bands from form fields ``band_<ROUTE_TYPE>_min/_max``.
+
+    A route type with both fields empty gets no band. The bands must cover 0-100% without gaps
+    or overlaps; otherwise ``ValidationFailed`` with Dutch messages and nothing is written.
+    Returns None (and changes nothing) when the form has no band fields at all.
+    """
+    types = banded_route_types()
+    names = [band_field(t.code, end) for t in types for end in ("min", "max")]
+    if not any(name in data for name in names):
+        return None
+    errors: list[FieldError] = []
+    bands: list[Band] = []
+    for t in types:
+        ends: dict[str, int] = {}
+        for end, word in (("min", "ondergrens"), ("max", "bovengrens")):
+            field = band_field(t.code, end)
+            text = str(data.get(field) or "").strip().rstrip("%").strip()
+            if text == "":
+                continue
+            if not text.isdigit() or not 0 <= int(text) <= 100:
+                errors.append(
+                    FieldError(field, f"{t.label_nl}: {word} is een percentage van 0 tot 100.")
+                )
+                continue
+            ends[end] = int(text)
+        filled = [
+            str(data.get(band_field(t.code, end)) or "").strip() != "" for end in ("min", "max")
+        ]
+        if any(filled) and not all(filled):
+            missing = "min" if not filled[0] else "max"
+            errors.append(
+                FieldError(
+                    band_field(t.code, missing),
+                    f"{t.label_nl}: vul zowel de onder- als de bovengrens in, of laat beide leeg.",
+                )
+            )
+        elif len(ends) == 2:
+            bands.append((ends["min"], ends["max"], t.code))
+    if not errors:
+        labels = {t.code: t.label_nl for t in types}
+        errors = [FieldError("bands", message) for message in band_problems(bands, labels)]
+    if errors:
+        raise ValidationFailed(errors)
+    stored = tuple(sorted(bands, reverse=True))
+    _put(
+        session,
+        ROUTING_KEY,
+        {**_routing_setting(session), "bands": [list(band) for band in stored]},
+    )
+    return stored
 
 
 def set_worklist_thresholds(session: Session, data: dict[str, Any]) -> Thresholds:

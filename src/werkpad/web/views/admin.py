@@ -16,9 +16,13 @@ from werkpad.domain.worklist import THRESHOLD_LABELS
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
 from werkpad.services.audit import AuditQuery, record_change, search_audit
 from werkpad.services.configuration import (
+    band_field,
+    banded_route_types,
     choose_scheme,
     load_configuration,
+    scheme_definition,
     scheme_presets,
+    set_routing_bands,
     set_routing_threshold,
     set_worklist_thresholds,
 )
@@ -234,16 +238,38 @@ def audit(
     )
 
 
+def _band_values(db: Session, form: dict[str, str] | None) -> dict[str, str]:
+    """The band fields as the form shows them: what was submitted, else the active bands."""
+    if form is not None:
+        return {k: v for k, v in form.items() if k.startswith("band_")}
+    values: dict[str, str] = {}
+    for low, high, route_type in load_configuration(db).effective_bands():
+        values[band_field(route_type, "min")] = str(low)
+        values[band_field(route_type, "max")] = str(high)
+    return values
+
+
 def _settings_page(
-    request: Request, db: Session, errors: dict[str, str], status_code: int = 200
+    request: Request,
+    db: Session,
+    errors: dict[str, str],
+    status_code: int = 200,
+    form: dict[str, str] | None = None,
 ) -> Response:
     config = load_configuration(db)
+    presets = scheme_presets()
     return templates.TemplateResponse(
         request,
         "admin_settings.html",
         {
             "config": config,
-            "presets": scheme_presets(),
+            "presets": presets,
+            "schemes": [scheme_definition(p.code) for p in presets],
+            "route_types": [
+                (t, band_field(t.code, "min"), band_field(t.code, "max"))
+                for t in banded_route_types()
+            ],
+            "band_values": _band_values(db, form),
             "thresholds": asdict(config.thresholds),
             "threshold_labels": THRESHOLD_LABELS,
             "errors": errors,
@@ -272,14 +298,18 @@ async def settings_save(
     for apply in (
         lambda: choose_scheme(db, form.get("scheme", "")),
         lambda: set_routing_threshold(db, form.get("specialised_threshold")),
+        lambda: set_routing_bands(db, form),
         lambda: set_worklist_thresholds(db, form),
     ):
         try:
             apply()
         except ValidationFailed as exc:
-            errors.update({e.field: e.message for e in exc.errors})
+            for e in exc.errors:
+                errors[e.field] = (
+                    f"{errors[e.field]} {e.message}" if e.field in errors else e.message
+                )
     if errors:
         db.rollback()
-        return _settings_page(request, db, errors, status_code=422)
+        return _settings_page(request, db, errors, status_code=422, form=form)
     db.commit()
     return RedirectResponse("/beheer/instellingen", status_code=303)
