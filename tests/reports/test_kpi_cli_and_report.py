@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from werkpad.analytics.definitions import kpi_definitions
+from werkpad.domain.codelists import code_list
 from werkpad.reports.cli import kpi_app, report_app
 from werkpad.store.db import make_engine, upgrade
 from werkpad.synth import REFERENCE_DATE, run_synth
@@ -102,3 +105,75 @@ def test_report_writes_html_and_a_pdf_whose_pages_render_non_empty(
         grey = Image.open(page).convert("L")
         dark = sum(grey.histogram()[:200])
         assert dark > 500, f"{page.name} is (nearly) blank"
+
+
+@pytest.fixture(scope="module")
+def report_html(small_db: str) -> str:
+    from werkpad.reports.compute import kpi_results, years_up_to
+    from werkpad.reports.council import build_html
+
+    engine = make_engine(small_db)
+    try:
+        _, ctx, results = kpi_results(
+            engine, reference_date=REFERENCE_DATE, years=years_up_to(2020)
+        )
+    finally:
+        engine.dispose()
+    return build_html(results, ctx, year=2020)
+
+
+def _tables(page: str) -> list[list[list[str]]]:
+    """Every table of the report as rows of unescaped cell texts (header row first)."""
+    return [
+        [
+            [html.unescape(cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table)
+        ]
+        for table in re.findall(r"<table>(.*?)</table>", page)
+    ]
+
+
+def _table(page: str, first_header: str) -> list[list[str]]:
+    found = [t for t in _tables(page) if t[0][0] == first_header]
+    assert found, f"no table starting with {first_header}"
+    return found[0]
+
+
+def test_report_shows_segment_and_target_labels_with_the_code_in_a_small_column(
+    report_html: str,
+) -> None:
+    segments = {c.code: c.label_nl for c in code_list("segment")}
+    for first in ("Segment", "Categorie"):
+        table = _table(report_html, first)
+        assert table[0][:2] == [first, "Code"]
+        shown = {row[1]: row[0] for row in table[1:] if row[1]}
+        assert shown, f"{first}: no coded rows"
+        assert all(segments[code] == label for code, label in shown.items())
+    goals = _table(report_html, "Doel")
+    assert {row[0] for row in goals[1:]} >= {"Naar werk of school: 4.500 kandidaten per jaar"}
+    assert "<td class='code'>DH_A</td>" in report_html
+    # No bare code where a reader expects words.
+    assert not re.search(r"<td>(DH_[ABCP]|DH_WORK_OR_SCHOOL|LV_NET_REDUCTION)</td>", report_html)
+
+
+def test_report_hides_a_second_cell_wherever_a_total_would_give_a_small_count_away(
+    report_html: str,
+) -> None:
+    checked = 0
+    for table in _tables(report_html):
+        header, rows = table[0], table[1:]
+        has_total = any(row[0] == "Totaal" for row in rows)
+        share_of_total = header[0] in ("Reden van beëindiging", "Duur")
+        if not (has_total or share_of_total):
+            continue
+        for j, name in enumerate(header):
+            if j == 0 or name == "Code" or "%" in name or name == "Soorten":
+                continue
+            hidden = [row[j] for row in rows if row[j] in ("<10", "x")]
+            assert len(hidden) != 1, f"{header[0]} / {name}: one hidden cell next to a total"
+            checked += 1
+    assert checked >= 8
+    reasons = _table(report_html, "Reden van beëindiging")
+    routes = [row[1] for row in reasons[1:]]
+    assert routes.count("<10") == 1 and routes.count("x") == 1  # the NUO count and one more
+    assert "x = niet klein, maar ook verborgen" in report_html

@@ -145,13 +145,15 @@ def table_lines(
     block: str | None = None,
     shares_of_total: Iterable[str] = (),
     total_column: str | None = None,
+    additive: Iterable[str] | None = None,
 ) -> list[Line]:
     """The published lines of ``table`` in positions of ``table[columns]``.
 
     ``total_rows`` marks rows holding the sum of the other rows (per ``block``, when rows come
     in blocks such as one per horizon). ``shares_of_total`` names count columns whose total is
     given away by a share column. ``total_column`` (one of ``columns``) holds the sum of the
-    other columns in its row.
+    other columns in its row. ``additive`` limits the columns that add up over the rows
+    (default: all; a count of distinct things, such as provision types, does not).
     """
     n_rows = len(table)
     is_total = (
@@ -164,12 +166,15 @@ def table_lines(
     )
     position = {name: j for j, name in enumerate(columns)}
     implicit = set(shares_of_total)
+    adding = set(columns if additive is None else additive)
     lines: list[Line] = []
     for b in sorted(set(blocks.tolist())):
         rows = [i for i in range(n_rows) if blocks[i] == b]
         parts = [i for i in rows if not is_total[i]]
         totals = [i for i in rows if is_total[i]]
         for name in columns:
+            if name not in adding:
+                continue
             j = position[name]
             cells = tuple((i, j) for i in parts)
             if totals:
@@ -178,7 +183,7 @@ def table_lines(
                 lines.append(Line(cells))
     if total_column is not None:
         t = position[total_column]
-        others = [position[n] for n in columns if n != total_column]
+        others = [position[n] for n in columns if n != total_column and n in adding]
         lines.extend(Line(tuple((i, j) for j in others), (i, t)) for i in range(n_rows))
     return lines
 
@@ -193,6 +198,7 @@ def suppress(
     block: str | None = None,
     shares_of_total: Iterable[str] = (),
     total_column: str | None = None,
+    additive: Iterable[str] | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Copy of ``table`` with counts below ``threshold`` (and > 0) replaced by ``<threshold``,
     and, where a total is published (see :func:`table_lines`), the cells that would give them
@@ -217,6 +223,7 @@ def suppress(
         block=block,
         shares_of_total=shares_of_total,
         total_column=total_column,
+        additive=additive,
     )
     hidden = protect(values, primary, lines) if lines else primary
     marker = f"<{threshold}"

@@ -1,8 +1,11 @@
 """The council report (raadsrapportage): summary, output and outcome indicators, costs, trends
 and plain-Dutch explanations, as HTML and as PDF (WeasyPrint) with static SVG charts.
 
-Published tables hide counts under the threshold (10 by default) and the shares built on them,
-and say so under the table.
+Published tables hide counts under the threshold (10 by default) and the shares built on them
+(primary suppression), and where a total or shares of the total are shown also the cells that
+would give a hidden count away (secondary suppression, marked ``x``); they say so under the
+table. Codes (segments, targets) are shown with their Dutch label; the code stays in a small
+column.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import pandas as pd
 
 from werkpad.analytics.definitions import kpi_definitions
 from werkpad.analytics.kpis import KpiContext
-from werkpad.analytics.suppression import suppress
+from werkpad.analytics.suppression import SECONDARY_MARKER, has_secondary, suppress
+from werkpad.analytics.targets import load_targets
 from werkpad.domain.codelists import code_list
 from werkpad.reports.charts import bar_chart_svg
 from werkpad.reports.effects_chapter import EffectSummary, chapter_html
@@ -31,6 +35,7 @@ td:first-child, th:first-child { text-align: left; }
 .note { font-size: 8.5pt; color: #555; margin-bottom: 12px; }
 .chart svg { width: 100%; height: auto; }
 .kpi { font-size: 8pt; color: #777; }
+td.code, th.code { font-size: 7.5pt; color: #777; text-align: left; }
 """
 
 
@@ -84,13 +89,33 @@ class _Builder:
         counts: Sequence[str] = (),
         shares: dict[str, str] | None = None,
         decimals: dict[str, int] | None = None,
+        total_row: str | None = None,
+        shares_of_total: Sequence[str] = (),
+        additive: Sequence[str] | None = None,
     ) -> None:
-        shown, hidden = suppress(frame, counts, dependent=shares, threshold=self.threshold)
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+        """A published table. ``total_row``: the first-column value of the row that sums the
+        others; ``shares_of_total``: count columns whose total the shares give away;
+        ``additive``: the count columns that add up over the rows (default: all)."""
+        total_rows = frame.iloc[:, 0].astype(str) == total_row if total_row else None
+        shown, hidden = suppress(
+            frame,
+            counts,
+            dependent=shares,
+            threshold=self.threshold,
+            total_rows=total_rows,
+            shares_of_total=shares_of_total,
+            additive=additive,
+        )
+
+        def cell_class(column: object) -> str:
+            return " class='code'" if column == CODE else ""
+
+        head = "".join(f"<th{cell_class(c)}>{html.escape(str(c))}</th>" for c in shown.columns)
         rows = []
         for _, row in shown.iterrows():
             cells = "".join(
-                f"<td>{html.escape(_fmt(row[c], (decimals or {}).get(str(c), 0)))}</td>"
+                f"<td{cell_class(c)}>"
+                f"{html.escape(_fmt(row[c], (decimals or {}).get(str(c), 0)))}</td>"
                 for c in shown.columns
             )
             rows.append(f"<tr>{cells}</tr>")
@@ -98,8 +123,14 @@ class _Builder:
         notes = []
         if hidden:
             notes.append(
-                f"{hidden} cel(len) met minder dan {self.threshold} personen of routes zijn niet "
-                "getoond (&lt;{0}) om herleidbaarheid te voorkomen.".format(self.threshold)
+                f"{hidden} cel(len) niet getoond om herleidbaarheid te voorkomen: aantallen met "
+                f"minder dan {self.threshold} personen of routes (&lt;{self.threshold}) en de "
+                "percentages die erop rusten."
+            )
+        if has_secondary(shown):
+            notes.append(
+                f"{SECONDARY_MARKER} = niet klein, maar ook verborgen: anders is een verborgen "
+                "aantal terug te rekenen uit het totaal of de percentages."
             )
         for kpi_id in kpi_ids:
             d = self.definitions[kpi_id]
@@ -111,6 +142,25 @@ class _Builder:
 
     def chart(self, svg: str) -> None:
         self.add(f"<div class='chart'>{svg}</div>")
+
+
+CODE = "Code"
+UNIT_NAMES = {
+    "nieuwe deelnemers": "per nieuwe deelnemer",
+    "alle routes": "per actieve route",
+    "routes met basisvoorziening": "per actieve route met basisvoorziening",
+    "duurzame uitstroom": "per duurzame uitstroom naar werk",
+}
+
+
+def _labelled(frame: pd.DataFrame, column: str, labels: dict[str, str], title: str) -> pd.DataFrame:
+    """Replace the codes in ``column`` by their Dutch label (title ``title``) and keep the code
+    in a small column next to it; rows without a code (Totaal, Onbekend) get no code."""
+    codes = frame[column].astype(str)
+    out = frame.drop(columns=[column])
+    out.insert(0, CODE, codes.where(codes.isin(list(labels)), ""))
+    out.insert(0, title, codes.map(labels).fillna(codes))
+    return out
 
 
 def _wide(part: pd.DataFrame, index: str | list[str], columns: str) -> pd.DataFrame:
@@ -132,6 +182,7 @@ def build_html(
     y = str(year)
     years = [str(v) for v in ctx.years]
     reasons = {c.code: c.label_nl for c in code_list("route_end_reason")}
+    segments = {c.code: c.label_nl for c in code_list("segment")}
     b.add(f"<h1>Re-integratie {year}: raadsrapportage</h1>")
     b.para(
         f"Peildatum {ctx.reference_date:%d-%m-%Y}. Duurzame uitstroom volgens "
@@ -168,16 +219,19 @@ def build_html(
     b.heading("Output: wat heeft de gemeente gedaan?")
     reach = _pick(results, "reach")
     reach_year = _wide(reach[reach["period"] == y], "group", "measure").reset_index()
-    reach_year.columns = ["Segment", "Kandidaten", "Routes", "Voorzieningen", "Soorten"]
+    reach_year.columns = ["group", "Kandidaten", "Routes", "Voorzieningen", "Soorten"]
+    reach_year = _labelled(reach_year, "group", segments, "Segment")
     b.para("Hoeveel mensen, routes en voorzieningen er in het jaar zijn begonnen, per segment.")
     b.table(reach_year, kpi_ids=["reach"],
-            counts=["Kandidaten", "Routes", "Voorzieningen", "Soorten"])  # fmt: skip
+            counts=["Kandidaten", "Routes", "Voorzieningen", "Soorten"], total_row="Totaal",
+            additive=["Kandidaten", "Routes", "Voorzieningen"])  # fmt: skip
     duration = _wide(_pick(results, "route_duration").query("group != ''"), "group", "measure")
     duration = duration.reset_index()
     duration.columns = ["Duur", "Routes", "Aandeel (%)"]
     b.para("Hoe lang afgeronde routes duurden.")
     b.table(duration, kpi_ids=["route_duration"], counts=["Routes"],
-            shares={"Aandeel (%)": "Routes"}, decimals={"Aandeel (%)": 1})  # fmt: skip
+            shares={"Aandeel (%)": "Routes"}, decimals={"Aandeel (%)": 1},
+            shares_of_total=["Routes"])  # fmt: skip
     wait = _wide(_pick(results, "provision_waiting_time"), "period", "measure").reset_index()
     wait = wait[["period", "waits", "median_days", "long_pct"]]
     wait.columns = ["Jaar", "Overgangen", "Mediaan (dagen)", "Langer dan 4 weken (%)"]
@@ -185,10 +239,12 @@ def build_html(
             decimals={"Langer dan 4 weken (%)": 1})  # fmt: skip
     language = _wide(_pick(results, "language_coverage"), "group", "measure").reset_index()
     language = language[["group", "need", "covered", "coverage_pct"]]
-    language.columns = ["Segment", "Taalbehoefte", "Met taalvoorziening", "Bereik (%)"]
+    language.columns = ["group", "Taalbehoefte", "Met taalvoorziening", "Bereik (%)"]
+    language = _labelled(language, "group", segments, "Segment")
     b.para("Krijgen mensen die onvoldoende Nederlands spreken ook een taalvoorziening?")
     b.table(language, kpi_ids=["language_coverage"], counts=["Taalbehoefte", "Met taalvoorziening"],
-            shares={"Bereik (%)": "Met taalvoorziening"}, decimals={"Bereik (%)": 1})  # fmt: skip
+            shares={"Bereik (%)": "Met taalvoorziening"}, decimals={"Bereik (%)": 1},
+            total_row="Totaal")  # fmt: skip
 
     # --- outcome ------------------------------------------------------------------------
     b.heading("Outcome: wat heeft het opgeleverd?")
@@ -197,14 +253,15 @@ def build_html(
     ends.columns = ["Reden van beëindiging", "Routes", "Aandeel (%)"]
     b.para("Waarom routes eindigden (alle beëindigde routes tot de peildatum).")
     b.table(ends, kpi_ids=["route_end_reasons"], counts=["Routes"],
-            shares={"Aandeel (%)": "Routes"}, decimals={"Aandeel (%)": 1})  # fmt: skip
+            shares={"Aandeel (%)": "Routes"}, decimals={"Aandeel (%)": 1},
+            shares_of_total=["Routes"])  # fmt: skip
     jobs = _wide(_pick(results, "job_exits_by_type"), "group", "period")
     labels = {c.code: c.label_nl for c in code_list("job_type")}
     jobs.index = [labels.get(str(i), str(i)) for i in jobs.index]
     jobs = jobs.rename_axis("Soort baan").reset_index()
     b.para("Uitstroom naar werk per soort baan en jaar.")
     b.table(jobs, kpi_ids=["job_exits_by_type", "regular_job_share"],
-            counts=[c for c in jobs.columns if c != "Soort baan"])  # fmt: skip
+            counts=[c for c in jobs.columns if c != "Soort baan"], total_row="Totaal")  # fmt: skip
     dur = _pick(results, "durability")
     dur_wide = _wide(dur[dur["measure"] == "durable_pct"], "group", "period").reset_index()
     dur_wide = dur_wide.rename(columns={"group": "Na"})
@@ -222,11 +279,13 @@ def build_html(
     cohort = _wide(cohort[cohort["period"] == y], "group", "measure").reset_index()
     if len(cohort):
         cohort = cohort[["group", "dossiers", "to_work", "share_pct"]]
-        cohort.columns = ["Categorie", "Dossiers op 1 januari", "Naar werk", "Aandeel (%)"]
+        cohort.columns = ["group", "Dossiers op 1 januari", "Naar werk", "Aandeel (%)"]
+        cohort = _labelled(cohort, "group", segments, "Categorie")
         b.para(f"Van de dossiers die op 1 januari {year} open waren: hoeveel sloten er vanwege "
                "werk, per categorie?")  # fmt: skip
         b.table(cohort, kpi_ids=["cohort_outflow_category"], counts=["Naar werk"],
-                shares={"Aandeel (%)": "Naar werk"}, decimals={"Aandeel (%)": 1})  # fmt: skip
+                shares={"Aandeel (%)": "Naar werk"}, decimals={"Aandeel (%)": 1},
+                total_row="Totaal")  # fmt: skip
     training = _pick(results, "cohort_outflow_training")
     training = _wide(training[training["period"] == y], "group", "measure").reset_index()
     if len(training):
@@ -234,12 +293,14 @@ def build_html(
         training.columns = ["Werkgerichte opleiding", "Dossiers", "Naar werk", "Aandeel (%)"]
         b.table(training, kpi_ids=["cohort_outflow_training", "divosa_outflow_rate"],
                 counts=["Naar werk"], shares={"Aandeel (%)": "Naar werk"},
-                decimals={"Aandeel (%)": 1})  # fmt: skip
+                decimals={"Aandeel (%)": 1}, total_row="Totaal")  # fmt: skip
     target_rows = _wide(_pick(results, "targets"), ["group", "period"], "measure").reset_index()
     if len(target_rows):
         target_rows["met"] = target_rows["met"].map({1.0: "ja", 0.0: "nee"}).fillna("–")
         target_rows = target_rows[["group", "period", "minimum", "realised", "met"]]
-        target_rows.columns = ["Doel", "Jaar", "Doel (minimaal)", "Gerealiseerd", "Gehaald"]
+        target_rows.columns = ["group", "Jaar", "Doel (minimaal)", "Gerealiseerd", "Gehaald"]
+        goals = {t.id: t.label_nl for t in load_targets(ctx.targets_path)}
+        target_rows = _labelled(target_rows, "group", goals, "Doel")
         b.para("Doelen en realisatie.")
         b.table(target_rows, kpi_ids=["targets", "work_or_school_exits", "caseload_net_change"])
 
@@ -262,7 +323,8 @@ def build_html(
         part = _pick(results, kpi_id, "per_unit")
         for group, rows in part.groupby("group", sort=False):
             values = rows.set_index("period")["value"]
-            unit_rows.append([f"per {group}", *[values.get(v, float("nan")) for v in years]])
+            unit_rows.append([UNIT_NAMES.get(str(group), f"per {group}"),
+                              *[values.get(v, float("nan")) for v in years]])  # fmt: skip
     if unit_rows:
         units = pd.DataFrame(unit_rows, columns=["Netto kosten (euro)", *years])
         b.table(units, kpi_ids=["net_cost_per_participant", "net_cost_per_route",
@@ -309,8 +371,11 @@ def build_html(
         "Output-indicatoren beschrijven wat de gemeente doet (bereik, voorzieningen, kosten); "
         "outcome-indicatoren beschrijven wat dat oplevert (werk, duurzaamheid, uitstroom). "
         f"Tabellen tonen geen aantallen onder {threshold}, en ook geen percentages die op zo'n "
-        "klein aantal berusten. De gegevens zijn gepseudonimiseerd: er zijn geen namen of BSN's "
-        "gebruikt. Succesdefinitie: " + ctx.success.definition_nl
+        "klein aantal berusten. Staat er een totaal of een percentage van het totaal bij, dan "
+        "is ook een tweede cel verborgen (x), zodat het kleine aantal niet uit het totaal min "
+        "de andere cellen is terug te rekenen. Codes (zoals segmenten) staan met hun "
+        "Nederlandse omschrijving in de tabellen. De gegevens zijn gepseudonimiseerd: er zijn "
+        "geen namen of BSN's gebruikt. Succesdefinitie: " + ctx.success.definition_nl
     )
     return (
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
