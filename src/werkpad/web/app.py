@@ -28,9 +28,11 @@ from werkpad.web.views import (
     dashboard,
     drilldown,
     effects,
+    employers,
     login,
     matching,
     team,
+    vacancies,
 )
 from werkpad.web.views.candidate import NotFound
 
@@ -43,6 +45,8 @@ PAGE_ROUTERS = (
     candidate.router,
     chain.router,
     matching.router,
+    employers.router,
+    vacancies.router,
     team.router,
     dashboard.router,
     effects.router,

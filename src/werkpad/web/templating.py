@@ -33,7 +33,12 @@ NAVIGATION = {
         ("/effectmeting", "Effectmeting"),
         ("/api/docs", "API"),
     ],
-    "ACCOUNTMANAGER": [("/matching", "Matching"), ("/dashboard", "Dashboard")],
+    "ACCOUNTMANAGER": [
+        ("/matching", "Matching"),
+        ("/werkgevers", "Werkgevers"),
+        ("/vacatures", "Vacatures"),
+        ("/dashboard", "Dashboard"),
+    ],
     "ANALIST": [("/dashboard", "Dashboard"), ("/effectmeting", "Effectmeting")],
     "BEHEERDER": [
         ("/beheer/gebruikers", "Gebruikers"),

@@ -6,9 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
+from werkpad.matching.store import candidate_reference, candidates_for_vacancy
 from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_read
 from werkpad.services.candidate_file import (
@@ -19,7 +21,7 @@ from werkpad.services.candidate_file import (
 )
 from werkpad.services.candidates import PossibleDuplicate, register_candidate
 from werkpad.services.caseload import list_caseload
-from werkpad.store.models import Candidate, User
+from werkpad.store.models import Candidate, User, Vacancy
 from werkpad.web.auth import ALL_ROLES, CASE_ROLES, Forbidden, client_ip, get_session, require_role
 from werkpad.web.schemas import (
     CandidateCreated,
@@ -237,6 +239,77 @@ def get_route(
     out = RouteOut.of(route)
     db.commit()
     return out
+
+
+MATCH_ROLES = ("ACCOUNTMANAGER", "TEAMLEIDER")
+
+
+class MatchCriterionOut(BaseModel):
+    criterion: str
+    label: str
+    points: float
+    max_points: float
+    text: str
+
+
+class CandidateMatchOut(BaseModel):
+    rank: int
+    candidate_ref: str
+    score_pct: float
+    summary: str
+    warning: str
+    criteria: list[MatchCriterionOut]
+
+
+class VacancyMatchesOut(BaseModel):
+    vacancy_id: int
+    title: str
+    pool_size: int
+    matches: list[CandidateMatchOut]
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/matches", response_model=VacancyMatchesOut, responses=NO_ACCESS
+)
+def vacancy_matches(
+    request: Request,
+    vacancy_id: int,
+    top: int = 20,
+    user: User = Depends(require_role(*MATCH_ROLES)),
+    db: Session = Depends(get_session),
+) -> VacancyMatchesOut:
+    """The best referred candidates for a vacancy (top 1-100, default 20): score and one Dutch
+    line per criterion. Candidates appear by pseudonymous reference only (no name, no BSN)."""
+    if db.get(Vacancy, vacancy_id) is None:
+        raise NotFound
+    match = candidates_for_vacancy(
+        db, vacancy_id, today=request.app.state.clock.today(), top=max(1, min(top, 100))
+    )
+    return VacancyMatchesOut(
+        vacancy_id=vacancy_id,
+        title=match.vacancy.title,
+        pool_size=match.pool_size,
+        matches=[
+            CandidateMatchOut(
+                rank=r.rank,
+                candidate_ref=candidate_reference(r.candidate_id),
+                score_pct=round(r.score_pct, 1),
+                summary=r.summary,
+                warning=r.warning,
+                criteria=[
+                    MatchCriterionOut(
+                        criterion=ln.criterion,
+                        label=ln.label,
+                        points=ln.points,
+                        max_points=ln.max_points,
+                        text=ln.text,
+                    )
+                    for ln in r.lines
+                ],
+            )
+            for r in match.results
+        ],
+    )
 
 
 @docs_router.get("/openapi.json")
