@@ -177,3 +177,57 @@ def test_report_hides_a_second_cell_wherever_a_total_would_give_a_small_count_aw
     routes = [row[1] for row in reasons[1:]]
     assert routes.count("<10") == 1 and routes.count("x") == 1  # the NUO count and one more
     assert "x = niet klein, maar ook verborgen" in report_html
+
+
+COUNT_TEXT = re.compile(r"^-?\d{1,3}(\.\d{3})*$")
+SHARE_TEXT = re.compile(r"^(-?\d+,\d%|–)$")
+MONEY_TEXT = re.compile(r"^(€ -?\d{1,3}(\.\d{3})*|–)$")
+
+
+def _cli_rows(output: str) -> list[list[str]]:
+    """The body rows of the Rich tables: period, group, omschrijving, subgroup, measure, value."""
+    rows = []
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.split("│")[1:-1]]
+        if len(cells) == 6:
+            rows.append(cells)
+    return rows
+
+
+def test_kpi_table_prints_counts_as_dutch_integers_shares_as_percentages_and_money_in_euros(
+    small_db: str,
+) -> None:
+    result = runner.invoke(
+        kpi_app,
+        ["--db", small_db, "--peildatum", REFERENCE_DATE.isoformat()],
+        env={"COLUMNS": "220"},
+    )
+    assert result.exit_code == 0, result.output
+    rows = _cli_rows(result.output)
+    by_measure: dict[str, list[str]] = {}
+    for _, _, _, _, measure, value in rows:
+        by_measure.setdefault(measure, []).append(value)
+    for measure in ("candidates", "routes", "provisions", "count", "stock", "dossiers"):
+        assert by_measure[measure], measure
+        assert all(COUNT_TEXT.match(v) for v in by_measure[measure]), (measure, by_measure[measure])
+    assert any("." in v for v in by_measure["provisions"]), "a count over 1,000 with a '.'"
+    for measure in ("share_pct", "durable_pct", "dropout_pct", "rate_pct"):
+        assert all(SHARE_TEXT.match(v) for v in by_measure[measure]), (measure, by_measure[measure])
+    for measure in ("budgeted", "actual", "per_unit"):
+        assert all(MONEY_TEXT.match(v) for v in by_measure[measure]), (measure, by_measure[measure])
+    assert not re.search(r"\d\.\d(?!\d)", result.output), "no float like 145.0 in the table"
+    # Codes come with their Dutch label.
+    assert any(r[1] == "DH_A" and r[2] == "A: op korte termijn aan het werk" for r in rows)
+    assert any(r[1] == "JOB" and r[2] == "Uitstroom naar (parttime) baan" for r in rows)
+
+
+def test_kpi_json_keeps_machine_values_and_names_the_unit_of_each_measure(small_db: str) -> None:
+    result = runner.invoke(kpi_app, ["--json", "--db", small_db, "--year", "2020"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]
+    count = next(r for r in rows if r["kpi_id"] == "route_end_reasons" and r["measure"] == "count")
+    assert isinstance(count["value"], float) and count["measure_unit"] == "aantal"
+    share = next(r for r in rows if r["measure"] == "share_pct")
+    assert share["measure_unit"] == "procent"
+    money = next(r for r in rows if r["kpi_id"] == "budget_vs_actual")
+    assert money["measure_unit"] == "euro" and isinstance(money["value"], float)

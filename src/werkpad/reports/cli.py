@@ -18,6 +18,8 @@ from rich.table import Table
 
 from werkpad.analytics.definitions import DEFAULT_SUCCESS, kpi_definitions
 from werkpad.analytics.suppression import DEFAULT_THRESHOLD
+from werkpad.analytics.targets import load_targets
+from werkpad.analytics.units import code_label, format_value, measure_unit
 from werkpad.config import database_url
 from werkpad.reports.compute import kpi_results, select_year, to_records, years_up_to
 from werkpad.store.db import make_engine, upgrade
@@ -80,7 +82,10 @@ def kpi_command(
             "reference_date": ctx.reference_date.isoformat(),
             "success_definition": ctx.success.label,
             "definitions": [vars(d) for d in kpi_definitions().values()],
-            "results": to_records(results),
+            "results": [
+                {**row, "measure_unit": measure_unit(str(row["kpi_id"]), str(row["measure"]))}
+                for row in to_records(results)
+            ],
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
@@ -91,20 +96,27 @@ def _print_table(results: object, reference: str, success: str) -> None:
     import pandas as pd
 
     assert isinstance(results, pd.DataFrame)
+    out = Console()  # per call: the width follows $COLUMNS of this run
     names = {d.id: d.name_nl for d in kpi_definitions().values()}
-    console.print(f"Peildatum {reference}; succesdefinitie {success}")
+    goals = {t.id: t.label_nl for t in load_targets()}
+    out.print(f"Peildatum {reference}; succesdefinitie {success}")
     for kpi_id, part in results.groupby("kpi_id", sort=False):
-        table = Table(title=f"{names[str(kpi_id)]} [{kpi_id} v{part['version'].iloc[0]}]")
-        for column in ("period", "group", "subgroup", "measure", "value"):
+        kpi = str(kpi_id)
+        table = Table(title=f"{names[kpi]} [{kpi} v{part['version'].iloc[0]}]")
+        for column in ("period", "group", "omschrijving", "subgroup", "measure", "value"):
             table.add_column(column, justify="right" if column == "value" else "left")
         for period, group, subgroup, measure, number in part.head(60)[
             ["period", "group", "subgroup", "measure", "value"]
         ].itertuples(index=False):
-            value = "" if pd.isna(number) else f"{float(number):,.1f}"
-            table.add_row(str(period), str(group), str(subgroup), str(measure), value)
+            unit = measure_unit(kpi, str(measure))
+            value = format_value(None if pd.isna(number) else float(number), unit)
+            label = goals.get(str(group), "") if kpi == "targets" else code_label(kpi, str(group))
+            sub = code_label(kpi, str(subgroup), subgroup=True)
+            sub_text = f"{subgroup} ({sub})" if sub else str(subgroup)
+            table.add_row(str(period), str(group), label, sub_text, str(measure), value)
         if len(part) > 60:
             table.caption = f"{len(part) - 60} rijen meer; gebruik --json voor alles"
-        console.print(table)
+        out.print(table)
 
 
 @report_app.callback()
