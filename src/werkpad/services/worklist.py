@@ -24,6 +24,7 @@ from werkpad.domain.worklist import (
     Thresholds,
     signals,
 )
+from werkpad.matching.store import ACTIVE_REFERRAL_STATES, load_settings
 from werkpad.services.access import candidate_scope
 from werkpad.services.caseload import in_service_on
 from werkpad.store.models import (
@@ -38,6 +39,7 @@ from werkpad.store.models import (
     Referral,
     Route,
     User,
+    WorkProfile,
 )
 
 PARTICIPATION_ROUTES = frozenset({"ACTIVATION"})
@@ -61,6 +63,21 @@ class _Acc:
     latest: Any = None
     follow_ups: list[date] = field(default_factory=list)
     benefit_start: date | None = None
+    profile_confirmed: date | None = None
+    has_referred_profile: bool = False
+
+
+def stale_profile_signal(confirmed: date | None, today: date, days: int) -> Signal | None:
+    """A referred candidate's work profile not confirmed for more than ``days`` days (the
+    matching setting ``stale_after_days``): matching on it shows outdated wishes."""
+    if confirmed is not None and (today - confirmed).days <= days:
+        return None
+    when = confirmed.strftime("%d-%m-%Y") if confirmed else "nooit"
+    return Signal(
+        "STALE_WORK_PROFILE",
+        "Werkprofiel verouderd",
+        f"Laatst bevestigd: {when} (norm {days} dagen); bevestig het met de kandidaat.",
+    )
 
 
 def _track(acc: _Acc) -> str:
@@ -73,11 +90,19 @@ def _track(acc: _Acc) -> str:
 
 
 def build_worklist(
-    session: Session, user: User, *, today: date, thresholds: Thresholds, limit: int = 500
+    session: Session,
+    user: User,
+    *,
+    today: date,
+    thresholds: Thresholds,
+    limit: int = 500,
+    stale_profile_days: int | None = None,
 ) -> list[WorklistItem]:
     """Candidates of the user's caseload in service today that have at least one signal.
 
-    Klantmanagers get their own candidates; a teamleider gets the whole team.
+    Klantmanagers get their own candidates; a teamleider gets the whole team. Besides the
+    domain rules, a referred candidate whose work profile is older than
+    ``stale_profile_days`` (default: the matching setting ``stale_after_days``) is signalled.
     """
     conditions = [candidate_scope(user), in_service_on(today)]
     if user.role == "KLANTMANAGER":
@@ -109,12 +134,24 @@ def build_worklist(
         .where(Route.candidate_id.in_(ids_query), Route.end_date.is_(None))
     ):
         acc[cid].provisions.append((start, end))
-    for cid, day in session.execute(
-        select(Referral.candidate_id, Referral.referred_on).where(
-            Referral.candidate_id.in_(ids_query), Referral.state == "OPEN"
+    # Active referrals with the candidate's work profile (if any), in one query: an OPEN one
+    # may wait too long, any active one makes a stale work profile a signal.
+    for cid, day, state, profile_id, confirmed in session.execute(
+        select(
+            Referral.candidate_id,
+            Referral.referred_on,
+            Referral.state,
+            WorkProfile.id,
+            WorkProfile.last_confirmed_on,
         )
+        .outerjoin(WorkProfile, WorkProfile.candidate_id == Referral.candidate_id)
+        .where(Referral.candidate_id.in_(ids_query), Referral.state.in_(ACTIVE_REFERRAL_STATES))
     ):
-        acc[cid].referrals.append(day)
+        if state == "OPEN":
+            acc[cid].referrals.append(day)
+        if profile_id is not None:
+            acc[cid].has_referred_profile = True
+            acc[cid].profile_confirmed = confirmed
     for cid, end, review in session.execute(
         select(Exemption.candidate_id, Exemption.end_date, Exemption.review_date).where(
             Exemption.candidate_id.in_(ids_query),
@@ -152,6 +189,8 @@ def build_worklist(
         if a.benefit_start is None or start < a.benefit_start:
             a.benefit_start = start
 
+    if stale_profile_days is None and any(a.has_referred_profile for a in acc.values()):
+        stale_profile_days = load_settings(session).stale_after_days
     items: list[WorklistItem] = []
     for cid, first, last, registered in people:
         a = acc[cid]
@@ -174,6 +213,13 @@ def build_worklist(
             benefit_start=a.benefit_start,
         )
         found = signals(facts, today, thresholds)
+        stale = (
+            stale_profile_signal(a.profile_confirmed, today, stale_profile_days)
+            if a.has_referred_profile and stale_profile_days is not None
+            else None
+        )
+        if stale is not None:
+            found.append(stale)
         if found:
             items.append(WorklistItem(cid, f"{first} {last}", found))
         if len(items) >= limit:
