@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 from web_support import ClientFactory, World, csrf_of, login, session_csrf
 
 import factories as f
+from werkpad.domain import codelists
 from werkpad.services.configuration import Configuration, load_configuration
 from werkpad.store.db import make_engine, session_factory
 from werkpad.store.models import AuditEntry, Team, User
@@ -289,3 +292,41 @@ def test_settings_page_shows_the_segments_of_the_chosen_scheme(
     active = active.split("</details>", 1)[0]
     assert "<td>LV_3A</td>" in active and "meer dan 48 maanden" in active
     assert "<td>DH_A</td>" not in active
+
+
+def test_beheerder_sees_every_code_list_with_the_origin_of_each_code(
+    world: World, client_for: ClientFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "contact_type.csv").write_text(
+        "code,label_nl,label_en,sort_order\n"
+        "WIJKTEAM,Overleg met het wijkteam,Meeting with the neighbourhood team,20\n"
+        "PHONE,Telefonisch (gemeente),By phone,3\n",
+        encoding="utf-8",
+    )
+    admin = client_for(world, "beheer")
+    plain = admin.get("/beheer/codelijsten")
+    assert plain.status_code == 200
+    assert "Nu is er geen map ingesteld" in plain.text
+    for name in codelists.all_code_lists():
+        assert f'href="/beheer/codelijsten?lijst={name}"' in plain.text
+
+    monkeypatch.setenv("WERKPAD_CODELIST_DIR", str(tmp_path))
+    codelists.reload()
+    try:
+        html = admin.get("/beheer/codelijsten?lijst=contact_type").text
+        assert str(tmp_path) in html
+
+        def row(code: str) -> str:
+            return html.split(f'<tr data-code="{code}">', 1)[1].split("</tr>", 1)[0]
+
+        assert "Overleg met het wijkteam" in row("WIJKTEAM")
+        assert "Eigen code gemeente" in row("WIJKTEAM")
+        assert "Telefonisch (gemeente)" in row("PHONE")
+        assert "Meegeleverd, aangepast door gemeente" in row("PHONE")
+        assert ">Meegeleverd<" in row("FACE_TO_FACE")
+        attributes = admin.get("/beheer/codelijsten?lijst=route_type").text
+        assert "<th>loonwaarde_min</th>" in attributes
+        assert admin.get("/beheer/codelijsten?lijst=bestaat_niet").status_code == 404
+    finally:
+        monkeypatch.delenv("WERKPAD_CODELIST_DIR")
+        codelists.reload()

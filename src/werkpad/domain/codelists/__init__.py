@@ -140,6 +140,41 @@ def code_list(name: str) -> CodeList:
     return lists[name]
 
 
+SHIPPED = "shipped"
+MUNICIPALITY = "municipality"  # a code the municipality added
+MUNICIPALITY_OVERRIDE = "municipality_override"  # a shipped code the municipality replaced
+
+
+def municipality_dir() -> Path | None:
+    """The municipality's extension folder (``WERKPAD_CODELIST_DIR``), if one is set."""
+    return _override_dir()
+
+
+@lru_cache(maxsize=4)
+def _origins(override: Path | None) -> dict[str, dict[str, str]]:
+    shipped: dict[str, set[str]] = {
+        path.stem: {row["code"].strip() for row in _read_csv(path)}
+        for path in sorted(PACKAGE_DIR.glob("*.csv"))
+    }
+    origins = {name: dict.fromkeys(codes, SHIPPED) for name, codes in shipped.items()}
+    if override is not None and override.is_dir():
+        for path in sorted(override.glob("*.csv")):
+            for row in _read_csv(path):
+                code = row["code"].strip()
+                known = code in shipped.get(path.stem, set())
+                origins.setdefault(path.stem, {})[code] = (
+                    MUNICIPALITY_OVERRIDE if known else MUNICIPALITY
+                )
+    return origins
+
+
+def code_origins() -> dict[str, dict[str, str]]:
+    """Per list and code where it comes from: ``SHIPPED``, ``MUNICIPALITY`` (added in the
+    extension folder) or ``MUNICIPALITY_OVERRIDE`` (a shipped code replaced there)."""
+    return _origins(_override_dir())
+
+
 def reload() -> None:
     """Forget cached lists (after the beheerder changed an override file)."""
     _load_all.cache_clear()
+    _origins.cache_clear()

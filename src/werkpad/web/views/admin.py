@@ -1,4 +1,4 @@
-"""Beheer: teams, user accounts, settings and the audit log search."""
+"""Beheer: teams, user accounts, code lists, settings and the audit log search."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from werkpad.domain.codelists import code_list
+from werkpad.domain.codelists import (
+    MUNICIPALITY,
+    MUNICIPALITY_OVERRIDE,
+    SHIPPED,
+    all_code_lists,
+    code_list,
+    code_origins,
+    municipality_dir,
+)
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.worklist import THRESHOLD_LABELS
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
@@ -313,3 +321,45 @@ async def settings_save(
         return _settings_page(request, db, errors, status_code=422, form=form)
     db.commit()
     return RedirectResponse("/beheer/instellingen", status_code=303)
+
+
+ORIGIN_LABELS = {
+    SHIPPED: "Meegeleverd",
+    MUNICIPALITY: "Eigen code gemeente",
+    MUNICIPALITY_OVERRIDE: "Meegeleverd, aangepast door gemeente",
+}
+
+
+@router.get("/codelijsten", response_class=HTMLResponse)
+def code_lists(
+    request: Request,
+    lijst: str = "",
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+) -> Response:
+    """Every code list with its codes and where each code comes from (read-only)."""
+    lists = all_code_lists()
+    origins = code_origins()
+    if lijst and lijst not in lists:
+        raise NotFound
+    overview = [
+        (
+            name,
+            len(codes),
+            sum(1 for o in origins.get(name, {}).values() if o != SHIPPED),
+        )
+        for name, codes in sorted(lists.items())
+    ]
+    chosen = lists[lijst] if lijst else None
+    columns = sorted({k for c in chosen for k in c.attributes}) if chosen is not None else []
+    return templates.TemplateResponse(
+        request,
+        "admin_codelists.html",
+        {
+            "overview": overview,
+            "chosen": chosen,
+            "columns": columns,
+            "origins": origins.get(lijst, {}),
+            "origin_labels": ORIGIN_LABELS,
+            "municipality_dir": municipality_dir(),
+        },
+    )

@@ -1,0 +1,207 @@
+"""The role matrix of every GET route of the web app, on SQLite and PostgreSQL.
+
+The expected matrix is written out below from the roles in issue 3 (not read from the code
+under test): klantmanager and teamleider work with their team's candidate files, the
+accountmanager sees the referred pool and work profiles, the analist / rekenkamer only
+(pseudonymised) aggregates, the beheerder only the beheer pages. The routes are enumerated from
+``app.routes``, so a new route without a row here fails the test until someone decides who may
+see it. Refusals are 403 without any personal data; anonymous visitors are sent to the login
+page (the JSON API answers 401).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from web_support import ClientFactory, World
+
+from werkpad.store.db import make_engine, session_factory, transaction
+from werkpad.store.models import Candidate, Employer, Referral, Route, Vacancy
+from werkpad.web.app import create_app
+
+KM, KM_B, TL, AM, ANALIST, BEHEER = "km", "km_b", "tl", "am", "analist", "beheer"
+LOGGED_IN = (KM, KM_B, TL, AM, ANALIST, BEHEER)
+PUBLIC = "public"  # also reachable without logging in
+
+# Route -> who gets it. KM is a klantmanager of team A (the candidate's team), KM_B one of
+# another team: candidate-bound routes refuse KM_B, team-wide lists show KM_B their own team.
+CASE = {KM, TL}
+CASE_ANY_TEAM = {KM, KM_B, TL}
+EXPECTED: dict[str, set[str] | str] = {
+    "/": set(LOGGED_IN),  # redirects to the role's start page
+    "/login": PUBLIC,
+    "/favicon.ico": PUBLIC,
+    "/static/plotly.min.js": PUBLIC,
+    # Klantmanager / teamleider: caseload, intake, the candidate file.
+    "/caseload": CASE_ANY_TEAM,
+    "/kandidaten/nieuw": CASE_ANY_TEAM,
+    "/kandidaten/{candidate_id}": CASE,
+    "/api/candidates": CASE_ANY_TEAM,
+    "/api/candidates/{candidate_id}": CASE,
+    "/api/routes": CASE,
+    "/api/routes/{route_id}": CASE,
+    # Teamleider: the team, reassignments, caseload per FTE.
+    "/team": {TL},
+    # Accountmanager: the referred pool and work profiles, never the benefit file.
+    "/matching": {AM},
+    "/matching/{referral_id}": {AM},
+    # Employers and vacancies: the accountmanager keeps them, the teamleider may look.
+    "/werkgevers": {AM, TL},
+    "/werkgevers/{employer_id}": {AM, TL},
+    "/werkgevers/nieuw": {AM},
+    "/werkgevers/{employer_id}/bewerken": {AM},
+    "/vacatures": {AM, TL},
+    "/vacatures/{vacancy_id}": {AM, TL},
+    "/vacatures/nieuw": {AM},
+    "/vacatures/{vacancy_id}/bewerken": {AM},
+    "/api/vacancies/{vacancy_id}/matches": {AM, TL},  # pseudonymous references only
+    # Management information: aggregates for the roles that steer; the drill-down lists
+    # show team members' names to case roles and pseudonymised rows to the analist.
+    "/dashboard": {KM, KM_B, TL, AM, ANALIST},
+    "/dashboard/lijst": {KM, KM_B, TL, ANALIST},
+    "/effectmeting": {TL, ANALIST},
+    # Beheerder: users, teams, code lists, settings (scheme, routing), the audit log.
+    "/beheer/gebruikers": {BEHEER},
+    "/beheer/teams": {BEHEER},
+    "/beheer/codelijsten": {BEHEER},
+    "/beheer/instellingen": {BEHEER},
+    "/beheer/audit": {BEHEER},
+    # The API description holds no personal data; every logged-in role may read it.
+    "/api/docs": set(LOGGED_IN),
+    "/api/openapi.json": set(LOGGED_IN),
+}
+QUERIES = {
+    "/api/routes": "?candidate_id={candidate_id}",
+    "/dashboard/lijst": "?kpi=route_end_reasons&groep=STOPPED",
+}
+REDIRECTS = {"/"}
+
+
+@dataclass(frozen=True)
+class Ids:
+    candidate_id: int
+    route_id: int
+    referral_id: int
+    employer_id: int
+    vacancy_id: int
+
+
+def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
+    """(path, methods) of every route, looking inside included routers and mounts."""
+    for route in routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            context = getattr(route, "include_context", None)
+            yield from _walk(original.routes, prefix + (getattr(context, "prefix", "") or ""))
+            continue
+        methods = getattr(route, "methods", None)
+        if methods is not None:
+            yield prefix + route.path, set(methods)
+
+
+def get_routes(url: str) -> list[str]:
+    app = create_app(url, secret_key="test-secret", secure_cookies=False)
+    paths = sorted({path for path, methods in _walk(app.routes) if "GET" in methods})
+    app.state.engine.dispose()
+    return paths
+
+
+def _prepare(world: World) -> tuple[Ids, list[str]]:
+    """A referral for the team-A candidate, and the personal data no refusal may show."""
+    engine = make_engine(world.url)
+    with transaction(session_factory(engine)) as s:
+        route_id = s.scalar(
+            select(Route.id).where(Route.candidate_id == world.full_candidate).limit(1)
+        )
+        assert route_id is not None
+        referral = Referral(
+            candidate_id=world.full_candidate,
+            route_id=route_id,
+            referred_on=date(2019, 11, 1),
+            state="OPEN",
+            work_wishes="Magazijnwerk in de buurt",
+        )
+        employer = Employer(name="Bakkerij De Korenschoof", sector="CARE", city="Den Haag")
+        s.add_all([referral, employer])
+        s.flush()
+        vacancy = Vacancy(
+            employer_id=employer.id,
+            title="Medewerker magazijn",
+            sector="CARE",
+            hours_per_week=24,
+            opened_on=date(2019, 10, 1),
+        )
+        s.add(vacancy)
+        s.flush()
+        ids = Ids(world.full_candidate, route_id, referral.id, employer.id, vacancy.id)
+        secrets: list[str] = []
+        for bsn, last_name, birth_date in s.execute(
+            select(Candidate.bsn, Candidate.last_name, Candidate.birth_date)
+        ):
+            secrets += [bsn, last_name, birth_date.isoformat()]
+    engine.dispose()
+    return ids, [*secrets, "Magazijnwerk"]
+
+
+def _url(path: str, ids: Ids) -> str:
+    return (path + QUERIES.get(path, "")).format(**asdict(ids))
+
+
+def test_every_get_route_is_in_the_matrix(database_url: str) -> None:
+    missing = [path for path in get_routes(database_url) if path not in EXPECTED]
+    assert missing == [], f"new GET routes: decide who may see them and add them here: {missing}"
+    gone = sorted(set(EXPECTED) - set(get_routes(database_url)))
+    assert gone == [], f"routes in the matrix that the app no longer has: {gone}"
+
+
+def _allowed(rule: set[str] | str, who: str) -> bool:
+    return rule == PUBLIC or (isinstance(rule, set) and who in rule)
+
+
+@pytest.mark.parametrize("who", LOGGED_IN)
+def test_each_role_gets_exactly_its_routes_and_refusals_show_no_personal_data(
+    world: World, client_for: ClientFactory, who: str
+) -> None:
+    ids, secrets = _prepare(world)
+    client = client_for(world, who)
+    wrong: dict[str, int] = {}
+    leaks: dict[str, list[str]] = {}
+    for path in get_routes(world.url):
+        response = client.get(_url(path, ids), follow_redirects=False)
+        rule = EXPECTED.get(path, set())
+        if _allowed(rule, who):
+            ok = {303} if path in REDIRECTS else {200, 204} if rule == PUBLIC else {200}
+        else:
+            ok = {403}
+            found = [s for s in secrets if s in response.text]
+            if found:
+                leaks[path] = found
+        if response.status_code not in ok:
+            wrong[path] = response.status_code
+    assert wrong == {}, f"{who}: unexpected status per route"
+    assert leaks == {}, f"{who}: personal data in a refusal"
+
+
+def test_anonymous_visitors_are_sent_to_login_and_see_nothing(
+    world: World, client_for: ClientFactory
+) -> None:
+    ids, secrets = _prepare(world)
+    client: TestClient = client_for(world)
+    for path in get_routes(world.url):
+        url = _url(path, ids)
+        response = client.get(url, follow_redirects=False)
+        if EXPECTED.get(path) == PUBLIC:
+            assert response.status_code in (200, 204), path
+            continue
+        if path.startswith("/api/") and path != "/api/docs":
+            assert response.status_code == 401, path
+        else:
+            assert response.status_code == 303, path
+            assert response.headers["location"].startswith("/login?next="), path
+        assert not [s for s in secrets if s in response.text], path
