@@ -14,8 +14,10 @@ import pandas as pd
 
 from werkpad.matching.features import DAYS, WORKDAYS
 from werkpad.matching.geo import read_centroids
+from werkpad.synth.calibration import REFERENCE_DATE
 from werkpad.synth.employers import OCCUPATIONS, SKILLS
 from werkpad.synth.frames import SynthData
+from werkpad.synth.frames import day as day_number
 
 SECTORS = tuple(OCCUPATIONS)
 ALL_OCCUPATIONS = tuple(o for v in OCCUPATIONS.values() for o in v)
@@ -93,7 +95,10 @@ def build_work_profiles(
             "loonwaarde_pct": loonwaarde,
             "restrictions": [["HEAVY_LIFTING"] if r else [] for r in restricted],
             "note": None,
-            "last_confirmed_on": referred + rng.integers(0, 120, n),
+            # Confirmed at or after the referral, never after the synth's "today".
+            "last_confirmed_on": np.minimum(
+                referred + rng.integers(0, 120, n), day_number(REFERENCE_DATE)
+            ),
             "updated_by_id": latest["picked_up_by_id"].to_numpy(),
         }
     )
@@ -120,8 +125,12 @@ def build_proposals(
     """Proposals for picked-up referrals on a vacancy of a wished sector, with their log.
 
     Every path follows ``werkpad.domain.lifecycle.PROPOSAL``; consent is recorded on the day a
-    candidate is proposed.
+    candidate is proposed. A candidate is only put forward for a vacancy that was open on the
+    shortlist day, and a path stops at the synth's "today" (the proposal is then still running).
     """
+    today = day_number(REFERENCE_DATE)
+    opened = vacancies.set_index("id")["opened_on"]
+    closed = vacancies.set_index("id")["closed_on"].fillna(today)
     picked = referrals[referrals["picked_up_on"].notna()].drop_duplicates("candidate_id")
     picked = picked.iloc[: max(1, len(picked) // 2)]
     sectors = profiles.set_index("candidate_id")["wished_sectors"]
@@ -139,41 +148,49 @@ def build_proposals(
         pool = [by_sector[s] for s in (wished or []) if s in by_sector]
         if not pool:
             continue
+        on = int(picked_on) + int(rng.integers(1, 15))
         options = np.concatenate(pool)
+        options = options[(opened[options].to_numpy() <= on) & (closed[options].to_numpy() >= on)]
+        if on > today or not len(options):
+            continue
         vacancy_id = int(options[int(rng.integers(len(options)))])
         if (vacancy_id, int(cand_id)) in seen:
             continue
         seen.add((vacancy_id, int(cand_id)))
         path = PROPOSAL_PATHS[int(rng.integers(len(PROPOSAL_PATHS)))]
-        day = int(picked_on) + int(rng.integers(1, 15))
         proposal_id = len(rows) + 1
         consent = None
         previous = None
+        reached: list[str] = []
+        shortlisted_on = on
         for step, state in enumerate(path):
+            if on > today:
+                break
+            reached.append(state)
             if state == "PROPOSED":
-                consent = day
+                consent = on
             log.append(
                 {
                     "object_type": "proposal",
                     "object_id": proposal_id,
                     "from_state": previous,
                     "to_state": state,
-                    "at": np.datetime64(day, "D").astype("datetime64[m]")
+                    "at": np.datetime64(on, "D").astype("datetime64[m]")
                     + np.timedelta64(9 * 60 + step * 30, "m"),
                     "user_id": None if np.isnan(user_id) else int(user_id),
                     "reason": None,
                 }
             )
             previous = state
-            day += int(rng.integers(3, 21))
+            on += int(rng.integers(3, 21))
         rows.append(
             {
                 "id": proposal_id,
                 "vacancy_id": vacancy_id,
                 "candidate_id": int(cand_id),
-                "state": path[-1],
+                "state": reached[-1],
                 "score_milli": None,
-                "created_on": int(picked_on) + 1,
+                "created_on": shortlisted_on,
                 "consent_on": consent,
                 "note": None,
                 "created_by_id": None if np.isnan(user_id) else int(user_id),
