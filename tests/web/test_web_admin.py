@@ -307,6 +307,7 @@ def test_beheerder_sees_every_code_list_with_the_origin_of_each_code(
     plain = admin.get("/beheer/codelijsten")
     assert plain.status_code == 200
     assert "Nu is er geen map ingesteld" in plain.text
+    assert '<a href="/beheer/codelijsten" aria-current="page">Codelijsten</a>' in plain.text
     for name in codelists.all_code_lists():
         assert f'href="/beheer/codelijsten?lijst={name}"' in plain.text
 

@@ -43,6 +43,7 @@ NAVIGATION = {
     "BEHEERDER": [
         ("/beheer/gebruikers", "Gebruikers"),
         ("/beheer/teams", "Teams"),
+        ("/beheer/codelijsten", "Codelijsten"),
         ("/beheer/instellingen", "Instellingen"),
         ("/beheer/audit", "Auditlog"),
     ],
