@@ -3,12 +3,19 @@ suppression per role, offline Plotly."""
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from dashboard_support import REF, DashWorld, drill_links, ended_total, extend, section
 from fastapi.testclient import TestClient
 from web_support import ClientFactory, World
+
+from werkpad.store.db import make_engine, session_factory, transaction
+from werkpad.store.models import CostLine
 
 PANELS = {
     "bereik": "reach",
@@ -19,6 +26,7 @@ PANELS = {
     "bestand": "caseload_net_change",
     "caseload": "caseload_per_fte",
     "kosten": "budget_vs_actual",
+    "kosten-duurzaam": "net_cost_per_durable_exit",
 }
 
 
@@ -200,3 +208,72 @@ def test_plotly_bundle_is_served_offline_and_cached(
     assert len(response.content) > 1_000_000
     again = client.get("/static/plotly.min.js", headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
+
+
+def _figures(page: str) -> dict[str, dict[str, object]]:
+    """Every panel's Plotly figure, by panel key."""
+    return {
+        key: json.loads(html_lib.unescape(figure))
+        for key, figure in re.findall(
+            r'<section class="card" id="([^"]+)">.*?data-figure="([^"]*)"', page, re.S
+        )
+    }
+
+
+def _stamps(figure: dict[str, object]) -> list[str]:
+    layout = figure.get("layout", {})
+    assert isinstance(layout, dict)
+    return [a["text"] for a in layout.get("annotations", []) if a.get("name") == "kpi-stamp"]
+
+
+def test_every_chart_itself_says_its_definition_version_and_reference_date(
+    dash: DashWorld, client_for: ClientFactory
+) -> None:
+    figures = _figures(_page(client_for(dash.world, "tl"), "&succes=DURABLE_6M"))
+    assert set(figures) == set(PANELS)
+    for key, kpi_id in PANELS.items():
+        stamps = _stamps(figures[key])
+        assert len(stamps) == 1, key
+        assert stamps[0].startswith(f"{kpi_id} v1 · peildatum 31-01-2024"), stamps
+    assert _stamps(figures["duurzaamheid"])[0].endswith("· DURABLE_6M v1")
+    assert _stamps(figures["kosten-duurzaam"])[0].endswith("· DURABLE_6M v1")
+    assert "DURABLE" not in _stamps(figures["bereik"])[0]
+
+
+def test_success_choice_changes_the_net_cost_per_durable_exit(
+    dash: DashWorld, client_for: ClientFactory
+) -> None:
+    engine = make_engine(dash.world.url)
+    with transaction(session_factory(engine)) as s:
+        s.add(CostLine(booked_on=date(2020, 6, 1), cost_item="EXECUTION",
+                       amount=Decimal("12000.00")))  # fmt: skip
+    engine.dispose()
+    client = client_for(dash.world, "tl")
+    twelve = section(_page(client), "kosten-duurzaam")
+    six = section(_page(client, "&succes=DURABLE_6M"), "kosten-duurzaam")
+    # Two job exits in 2020; one back on benefit after nine months: durable at 6, not at 12.
+    cells = r"<td>2020</td><td class=\"num\">€ 12\.000,00</td><td class=\"num\">{n}</td>"
+    assert re.search(cells.format(n=1) + r'<td class="num">€ 12\.000,00</td>', twelve)
+    assert re.search(cells.format(n=2) + r'<td class="num">€ 6\.000,00</td>', six)
+    assert "DURABLE_12M v1" in twelve and "DURABLE_6M v1" in six
+
+
+def test_a_single_small_count_next_to_a_published_total_takes_a_second_cell_with_it(
+    dash: DashWorld, client_for: ClientFactory
+) -> None:
+    analyst = client_for(dash.world, "analist")
+    analyst.app.state.suppression_threshold = 2  # type: ignore[attr-defined]
+    reach = section(_page(analyst, "&van=2019&tot=2021"), "bereik")
+    # Routes started: 3 in 2019, none in 2020, 1 in 2021; the lead says 4 in the period.
+    assert "4 routes" in reach
+    rows = {
+        year: cells
+        for year, cells in (
+            (m[0], re.findall(r'<td class="num">(?:<a [^>]+>)?([^<]*)', m[1]))
+            for m in re.findall(r"<tr><td>(\d{4})</td>(.*?)</tr>", reach, re.S)
+        )
+    }
+    routes = {year: cells[1] for year, cells in rows.items()}
+    assert routes["2021"] == "&lt;2"
+    assert routes["2019"] == "x", "1 = 4 - 3 - 0 would give the hidden count away"
+    assert "x = niet klein, maar ook verborgen" in reach

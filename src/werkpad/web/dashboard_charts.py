@@ -3,6 +3,7 @@ target line and a drill-down address per bar (charts.js opens it on click)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,3 +88,27 @@ def lines(categories: Sequence[str], series: Sequence[Series], *, y_title: str) 
         for i, item in enumerate(series)
     ]
     return _figure(traces, yaxis_title=y_title, xaxis_title="Kwartaal")
+
+
+def stamped(figure: str, text: str) -> str:
+    """``figure`` (Plotly JSON) with ``text`` (definition, version, reference date) written in
+    the chart itself, so a saved or copied chart still says how its figures were made."""
+    data = json.loads(figure)
+    layout = data.setdefault("layout", {})
+    annotations = list(layout.get("annotations", []))
+    annotations.append(
+        {
+            "text": text,
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 1,
+            "y": 1,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "font": {"size": 10, "color": "#666"},
+            "name": "kpi-stamp",
+        }
+    )
+    layout["annotations"] = annotations
+    return json.dumps(data)

@@ -1,12 +1,14 @@
 """The dashboard's panels: each a KPI from the registry as a chart plus a table, with its
-definition, reference date and success definition, small cells suppressed where required and
-drill-down links on the counts that have a list behind them."""
+definition, reference date and success definition (also written in the chart itself), small
+cells suppressed where required (primary and secondary: a hidden count cannot be recomputed
+from a total or shares on the page) and drill-down links on the counts that have a list
+behind them."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -18,7 +20,7 @@ from werkpad.analytics.definitions import (
     success_definition,
 )
 from werkpad.analytics.kpis import KpiContext, compute_kpis
-from werkpad.analytics.suppression import suppress
+from werkpad.analytics.suppression import SECONDARY_MARKER, suppress
 from werkpad.analytics.targets import load_targets, targets_vs_realisation
 from werkpad.domain.codelists import code_list
 from werkpad.services.snapshot import Snapshot
@@ -64,6 +66,7 @@ class Panel:
     success: SuccessDefinition | None = None
     hidden: int = 0
     notes: list[str] = field(default_factory=list)
+    secondary: bool = False  # cells hidden (x) so that a small count cannot be recomputed
 
 
 @dataclass(frozen=True)
@@ -138,10 +141,38 @@ def _suppressed(
     counts: list[str],
     dependent: dict[str, str],
     options: ViewOptions,
+    *,
+    total_rows: pd.Series | None = None,
+    block: str | None = None,
+    shares_of_total: Iterable[str] = (),
+    additive: Iterable[str] | None = None,
 ) -> tuple[pd.DataFrame, int]:
+    """Primary and secondary suppression for roles that see published tables; see
+    :func:`werkpad.analytics.suppression.table_lines` for the totals."""
     if not options.suppress or table.empty:
         return table.astype(object), 0
-    return suppress(table, counts, dependent=dependent, threshold=options.threshold)
+    return suppress(
+        table.reset_index(drop=True),
+        counts,
+        dependent=dependent,
+        threshold=options.threshold,
+        total_rows=None if total_rows is None else total_rows.reset_index(drop=True),
+        block=block,
+        shares_of_total=shares_of_total,
+        additive=additive,
+    )
+
+
+def _stamp(panel: Panel, filters: Filters) -> Panel:
+    text = f"{panel.kpi.id} v{panel.kpi.version} · peildatum {nl_date(filters.reference_date)}" + (
+        f" · {panel.success.label}" if panel.success else ""
+    )
+    chart = dc.stamped(panel.chart, text)
+    return replace(panel, chart=chart, secondary=panel.secondary or _has_x(panel))
+
+
+def _has_x(panel: Panel) -> bool:
+    return any(cell.text == SECONDARY_MARKER for row in panel.rows for cell in row)
 
 
 class _Links:
@@ -183,8 +214,9 @@ def build_board(snap: Snapshot, filters: Filters, options: ViewOptions) -> Board
         lambda: _caseload_change_panel(main, filters, options),
         lambda: _caseload_fte_panel(main, filters, options),
         lambda: _budget_panel(main, filters),
+        lambda: _durable_cost_panel(snap, ctx, filters, options),
     ]
-    return Board(filters, options, [build() for build in builders])
+    return Board(filters, options, [_stamp(build(), filters) for build in builders])
 
 
 def _reach_panel(
@@ -203,14 +235,21 @@ def _reach_panel(
         else pd.DataFrame(0, index=years, columns=columns)
     )
     table.index.name = "period"
-    shown, hidden = _suppressed(table.reset_index(), columns, {}, options)
     totals_wide = _wide(period_reach[period_reach["group"] == "Totaal"], "reach", ["period"])
     totals = totals_wide[totals_wide["period"] == "totaal"].reindex(columns=columns).fillna(0)
     total_row = (
         totals.iloc[[0]] if not totals.empty else pd.DataFrame(0, index=[0], columns=columns)
     )
-    total_shown, total_hidden = _suppressed(total_row, columns, {}, options)
-    t = total_shown.iloc[0]
+    # The years and the period total (in the lead) are published together: a year's small
+    # count must not follow from the total minus the other years.
+    both = pd.concat([table.reset_index(), total_row.assign(period="totaal")], ignore_index=True)
+    both_shown, hidden = _suppressed(
+        both, columns, {}, options, total_rows=both["period"] == "totaal",
+        additive=["candidates", "routes", "provisions"],
+    )  # fmt: skip
+    shown = both_shown.iloc[:-1].reset_index(drop=True)
+    t = both_shown.iloc[-1]
+    total_hidden = 0
     rows = [
         [
             Cell(str(r["period"])),
@@ -252,7 +291,9 @@ def _end_reasons_panel(
         wide = pd.DataFrame(columns=["group", "count", "share_pct"])
     wide = wide.sort_values(["count", "group"], ascending=[False, True])
     total = int(wide["count"].sum()) if not wide.empty else 0
-    shown, hidden = _suppressed(wide, ["count"], {"share_pct": "count"}, options)
+    shown, hidden = _suppressed(
+        wide, ["count"], {"share_pct": "count"}, options, shares_of_total=["count"]
+    )
     total_text = count_text(suppress(pd.DataFrame({"n": [total]}), ["n"],
                                      threshold=options.threshold)[0]["n"].iloc[0]
                             if options.suppress else total)  # fmt: skip
@@ -324,7 +365,12 @@ def _durability_panel(
     wide["months"] = wide["group"].astype(str).str.split(" ").str[0]
     wide = wide.sort_values(["period", "months"], key=lambda s: s.map(_sort_key))
     shown, hidden = _suppressed(
-        wide, ["exits", "durable"], {"durable_pct": "durable", "returned_pct": "durable"}, options
+        wide,
+        ["exits", "durable"],
+        {"durable_pct": "durable", "returned_pct": "durable"},
+        options,
+        total_rows=wide["period"].astype(str) == "totaal",
+        block="months",
     )
     chosen = str(success.durable_months)
     rows = [
@@ -378,7 +424,12 @@ def _dropout_panel(
     wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
     order = ["< 6 maanden", "6-24 maanden", "> 24 maanden", "geen uitkering"]
     wide = wide.set_index("group").reindex(order).fillna({"ended": 0, "stopped": 0}).reset_index()
-    shown, hidden = _suppressed(wide, ["ended", "stopped"], {"dropout_pct": "stopped"}, options)
+    # The totals of both columns are on the page (ended routes and 'gestopt' in the end-reason
+    # panel), so each column is protected as if it had a total.
+    shown, hidden = _suppressed(
+        wide, ["ended", "stopped"], {"dropout_pct": "stopped"}, options,
+        shares_of_total=["ended", "stopped"],
+    )  # fmt: skip
     rows = [
         [Cell(str(r["group"])), Cell(count_text(r["ended"]), True),
          Cell(count_text(r["stopped"]), True,
@@ -419,6 +470,12 @@ def _caseload_change_panel(main: pd.DataFrame, filters: Filters, options: ViewOp
     shown, hidden = _suppressed(
         wide, ["stock"], {"net_change": "stock", "reduction": "stock"}, options
     )
+    # The change of the next year is that year's stock minus this one: hide it too.
+    stock_hidden = shown["stock"].map(lambda v: isinstance(v, str)).tolist() if len(shown) else []
+    for i in range(1, len(stock_hidden)):
+        if stock_hidden[i - 1] and not stock_hidden[i]:
+            shown.loc[shown.index[i], ["net_change", "reduction"]] = SECONDARY_MARKER
+            hidden += 2
     rows = []
     for _, r in shown.iterrows():
         year = str(r["period"])
@@ -516,3 +573,43 @@ def _budget_panel(main: pd.DataFrame, filters: Filters) -> Panel:
     headers = ["Jaar", "Post", "Begroot", "Werkelijk", "Verschil"]
     return Panel("kosten", "Kosten: begroting en realisatie", _kpi("budget_vs_actual"), lead,
                  chart, headers, rows, notes=notes)  # fmt: skip
+
+
+def _durable_cost_panel(
+    snap: Snapshot, ctx: KpiContext, filters: Filters, options: ViewOptions
+) -> Panel:
+    """Net cost per durable work exit for the whole municipality: the one figure whose value
+    depends on the chosen success definition (6, 12 or 18 months without benefit)."""
+    results = compute_kpis(snap, ctx, ["net_cost_per_durable_exit"])
+    wide = _wide(results, "net_cost_per_durable_exit", ["period"])
+    columns = ["period", "saldo", "units", "per_unit"]
+    wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
+    shown, hidden = _suppressed(wide, ["units"], {"per_unit": "units"}, options)
+    rows = [
+        [Cell(str(r["period"])), Cell(money_text(r["saldo"]), True),
+         Cell(count_text(r["units"]), True),
+         Cell(r["per_unit"] if isinstance(r["per_unit"], str) else money_text(r["per_unit"]),
+              True)]
+        for _, r in shown.iterrows()
+    ]  # fmt: skip
+    chart = dc.bars(
+        [str(p) for p in shown["period"]],
+        [dc.Series("Netto kosten per duurzame uitstroom",
+                   [chart_value(v) for v in shown["per_unit"]])],
+        y_title="Euro",
+        x_title="Jaar van uitstroom",
+    )  # fmt: skip
+    success = ctx.success
+    notes = ["Bedragen en uitstroom gelden voor de hele gemeente; het team- en segmentfilter is "
+             "hier niet van toepassing."]  # fmt: skip
+    lead = (
+        "Per jaar het werkelijke saldo (tot de peildatum "
+        f"{nl_date(filters.reference_date)}) gedeeld door het aantal routes dat in dat jaar "
+        "eindigde met werk en duurzaam bleef volgens de gekozen succesdefinitie "
+        f"({success.name_nl}, {success.label}). Een andere succesdefinitie verandert het aantal "
+        "duurzame uitstromers en dus de kosten per uitstromer."
+    )
+    headers = ["Jaar", "Saldo", "Duurzame uitstroom", "Netto kosten per duurzame uitstroom"]
+    return Panel("kosten-duurzaam", "Netto kosten per duurzame uitstroom naar werk",
+                 _kpi("net_cost_per_durable_exit"), lead, chart, headers, rows, success=success,
+                 hidden=hidden, notes=notes)  # fmt: skip
