@@ -74,9 +74,13 @@ def _shortlisted(client: TestClient, vw: VacancyWorld, candidate_id: int) -> Pro
 def test_vacancy_page_ranks_candidates_with_dutch_explanations_and_no_bsn(
     vw: VacancyWorld, client_for: ClientFactory
 ) -> None:
-    page = client_for(vw.world, "am").get(f"/vacatures/{vw.vacancy_id}")
+    client = client_for(vw.world, "am")
+    page = client.get(f"/vacatures/{vw.vacancy_id}")
     assert page.status_code == 200
     text = page.text
+    # Every shortlist form carries the session's CSRF token (not an empty one).
+    token_field = f'<input type="hidden" name="csrf_token" value="{session_csrf(client)}">'
+    assert text.count(token_field) >= 3  # logout + two shortlist forms
     assert text.index("Yara Goedpassend") < text.index("Yara Anderesector")
     assert "Vooltijd" not in text  # excluded by the hours filter
     assert "sector past (Logistiek)" in text

@@ -449,7 +449,7 @@ def shortlist_candidate(
     )
 
 
-def _route_for_placement(session: Session, candidate_id: int) -> Route | None:
+def route_for_placement(session: Session, candidate_id: int) -> Route | None:
     """The open route the placement ends: the one the active referral came from, else the
     candidate's most recently started open route."""
     referral_route = session.scalar(
@@ -487,7 +487,7 @@ def place_proposal(
         raise ValidationFailed([FieldError("state", str(exc) + ".")]) from exc
     vacancy = session.get(Vacancy, proposal.vacancy_id)
     assert vacancy is not None
-    route = _route_for_placement(session, proposal.candidate_id)
+    route = route_for_placement(session, proposal.candidate_id)
     if route is None:
         raise ValidationFailed(
             [
