@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from web_support import ClientFactory, World
+from web_support import ClientFactory, World, csrf_of
 
 from werkpad.store.db import make_engine, session_factory
 from werkpad.store.models import AuditEntry, User
@@ -22,6 +22,7 @@ def _entries(url: str) -> list[tuple[str, str, str, int | None, str | None, str 
                 AuditEntry.ip,
             )
             .join(User, User.id == AuditEntry.user_id)
+            .where(AuditEntry.object_type != "login")  # logins: tests/web/test_web_auth.py
             .order_by(AuditEntry.id)
         ).all()
     engine.dispose()
@@ -79,3 +80,22 @@ def test_beheerder_finds_reads_by_user_candidate_and_date(
     assert "0 regels" in beheer.get("/beheer/audit?tot=2000-01-01").text
     bad = beheer.get("/beheer/audit?van=gisteren")
     assert "Ongeldige datum" in bad.text
+
+
+def test_beheerder_searches_login_attempts_apart_from_file_reads(
+    world: World, client_for: ClientFactory
+) -> None:
+    client_for(world, "km").get(f"/kandidaten/{world.full_candidate}")
+    anonymous = client_for(world)
+    token = csrf_of(anonymous.get("/login").text)
+    anonymous.post(
+        "/login", data={"username": "bestaat_niet", "password": "x", "csrf_token": token}
+    )
+    beheer = client_for(world, "beheer")
+    reads = beheer.get("/beheer/audit").text
+    assert "1 regels" in reads and "Inloggen mislukt" not in reads
+    logins = beheer.get("/beheer/audit?soort=inloggen").text
+    # km_a and beheer logged in, one unknown name failed.
+    assert "3 regels" in logins and "Inlogpoging bestaat_niet" in logins
+    failed = beheer.get("/beheer/audit?soort=inloggen&gebruiker=bestaat_niet").text
+    assert "1 regels" in failed and "Inloggen mislukt" in failed

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from web_support import ClientFactory, World, csrf_of, login, session_csrf
 
 import factories as f
+from werkpad.services.accounts import LOCKOUT, login_locked
+from werkpad.services.audit import utc_now
 from werkpad.store.db import make_engine, session_factory
-from werkpad.store.models import Candidate
+from werkpad.store.models import AuditEntry, Candidate
 from werkpad.web.app import create_app
 
 GENERIC_FAILURE = "Inloggen mislukt. Controleer je gebruikersnaam en wachtwoord."
@@ -255,3 +259,77 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch) ->
     monkeypatch.setenv("WERKPAD_SECRET_KEY", "uit-de-omgeving")
     assert resolve_secret_key(None, key_file) == "uit-de-omgeving"
     assert resolve_secret_key("expliciet", key_file) == "expliciet"
+
+
+def _try_login(client: TestClient, username: str, password: str) -> int:
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    return response.status_code
+
+
+@pytest.mark.parametrize("username", ["km_a", "bestaat_niet"])
+def test_five_failed_logins_lock_the_username_even_for_the_right_password(
+    world_sqlite: World, client_for: ClientFactory, username: str
+) -> None:
+    client = client_for(world_sqlite)
+    assert [_try_login(client, username, "fout") for _ in range(5)] == [401] * 5
+    # Known and unknown usernames lock alike, so the lock does not reveal who exists.
+    assert _try_login(client, username, f.DEFAULT_PASSWORD) == 429
+    token = csrf_of(client.get("/login").text)
+    locked = client.post(
+        "/login",
+        data={"username": username.upper(), "password": "fout", "csrf_token": token},
+    )
+    assert locked.status_code == 429 and "Te veel mislukte pogingen" in locked.text
+    assert client.get("/caseload", follow_redirects=False).status_code == 303
+
+
+def test_lock_is_per_username_and_lifts_after_the_lockout_window(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    client = client_for(world_sqlite)
+    for _ in range(5):
+        _try_login(client, "km_a", "fout")
+    assert _try_login(client, world_sqlite.users["tl"], f.DEFAULT_PASSWORD) == 303
+    engine = make_engine(world_sqlite.url)
+    with session_factory(engine)() as db:
+        later = utc_now() + LOCKOUT + timedelta(seconds=1)
+        assert login_locked(db, "km_a")
+        assert not login_locked(db, "km_a", now=later)
+    engine.dispose()
+
+
+def test_a_successful_login_resets_the_count_of_failures(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    client = client_for(world_sqlite)
+    username = world_sqlite.users["km"]
+    for _ in range(4):
+        assert _try_login(client, username, "fout") == 401
+    assert _try_login(client, username, f.DEFAULT_PASSWORD) == 303
+    other = client_for(world_sqlite)
+    assert [_try_login(other, username, "fout") for _ in range(4)] == [401] * 4
+    assert _try_login(other, username, f.DEFAULT_PASSWORD) == 303
+
+
+def test_every_login_attempt_is_in_the_audit_log_with_the_username_and_no_password(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    client = client_for(world_sqlite)
+    username = world_sqlite.users["km"]
+    _try_login(client, username, "geheim-fout-wachtwoord")
+    _try_login(client, username, f.DEFAULT_PASSWORD)
+    engine = make_engine(world_sqlite.url)
+    with session_factory(engine)() as db:
+        rows = db.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "login").order_by(AuditEntry.id)
+        ).all()
+    engine.dispose()
+    assert [r.action for r in rows] == ["LOGIN_FAILED", "LOGIN"]
+    assert all(r.purpose == f"Inlogpoging {username}" for r in rows)
+    assert rows[0].user_id is None and rows[1].user_id is not None
+    assert not any("geheim" in (r.purpose or "") for r in rows)

@@ -1,4 +1,6 @@
-"""The audit log: who read which candidate file, when, why and from where."""
+"""The audit log: who read which candidate file, who changed what, and every login attempt:
+when, why and from where. Login attempts (object type ``login``) are kept apart in searches:
+the default search shows file reads and changes, ``logins=True`` only the attempts."""
 
 from __future__ import annotations
 
@@ -14,6 +16,14 @@ from werkpad.store.models import AuditEntry, User
 def utc_now() -> datetime:
     """Naive UTC timestamp, the same on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+LOGIN_OBJECT = "login"
+
+
+def login_purpose(username: str) -> str:
+    """The audit purpose of a login attempt: the username as typed, normalised."""
+    return f"Inlogpoging {username.strip().lower()}"[:200]
 
 
 def record_read(
@@ -67,6 +77,7 @@ class AuditQuery:
     candidate_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    logins: bool = False
     page: int = 1
     page_size: int = 50
 
@@ -81,8 +92,15 @@ class AuditPage:
 
 def search_audit(session: Session, query: AuditQuery) -> AuditPage:
     """Audit entries matching every given criterion, newest first (dates are UTC days)."""
-    conditions: list[ColumnElement[bool]] = []
-    if query.username:
+    conditions: list[ColumnElement[bool]] = [
+        (AuditEntry.object_type == LOGIN_OBJECT)
+        if query.logins
+        else (AuditEntry.object_type != LOGIN_OBJECT)
+    ]
+    if query.username and query.logins:
+        # A failed attempt has no user (the name may not exist): search the name typed.
+        conditions.append(AuditEntry.purpose == login_purpose(query.username))
+    elif query.username:
         conditions.append(
             AuditEntry.user_id.in_(
                 select(User.id).where(User.username == query.username.strip().lower())

@@ -40,12 +40,19 @@ from werkpad.web.templating import templates
 from werkpad.web.views.candidate import NotFound
 
 router = APIRouter(prefix="/beheer")
-ACTION_LABELS = {"READ": "Ingezien", "CREATE": "Aangemaakt", "UPDATE": "Gewijzigd"}
+ACTION_LABELS = {
+    "READ": "Ingezien",
+    "CREATE": "Aangemaakt",
+    "UPDATE": "Gewijzigd",
+    "LOGIN": "Ingelogd",
+    "LOGIN_FAILED": "Inloggen mislukt",
+}
 OBJECT_LABELS = {
     "candidate": "kandidaat",
     "route": "route",
     "app_user": "gebruiker",
     "team": "team",
+    "login": "",
 }
 USER_FIELDS = ("username", "full_name", "role", "team_id", "fte")
 
@@ -205,6 +212,7 @@ def audit(
     kandidaat: str = "",
     van: str = "",
     tot: str = "",
+    soort: str = "",
     page: int = 1,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
@@ -229,6 +237,7 @@ def audit(
             candidate_id=candidate_id,
             date_from=date_from,
             date_to=date_to,
+            logins=soort == "inloggen",
             page=max(page, 1),
         ),
     )
@@ -238,7 +247,13 @@ def audit(
         {
             "result": result,
             "errors": errors,
-            "form": {"gebruiker": gebruiker, "kandidaat": kandidaat, "van": van, "tot": tot},
+            "form": {
+                "gebruiker": gebruiker,
+                "kandidaat": kandidaat,
+                "van": van,
+                "tot": tot,
+                "soort": "inloggen" if soort == "inloggen" else "",
+            },
             "pages": max(1, -(-result.total // result.page_size)),
             "action_labels": ACTION_LABELS,
             "object_labels": OBJECT_LABELS,

@@ -9,14 +9,30 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from werkpad.services.accounts import authenticate
+from werkpad.services.accounts import (
+    LOCKOUT,
+    authenticate,
+    login_locked,
+    record_login_attempt,
+)
 from werkpad.store.models import User
-from werkpad.web.auth import ALL_ROLES, SESSION_USER_KEY, START_PAGES, get_session, require_role
+from werkpad.web.auth import (
+    ALL_ROLES,
+    SESSION_USER_KEY,
+    START_PAGES,
+    client_ip,
+    get_session,
+    require_role,
+)
 from werkpad.web.security import CSRF_SESSION_KEY, check_csrf
 from werkpad.web.templating import templates
 
 router = APIRouter()
 LOGIN_FAILED = "Inloggen mislukt. Controleer je gebruikersnaam en wachtwoord."
+LOGIN_LOCKED = (
+    "Te veel mislukte pogingen voor deze gebruikersnaam. "
+    f"Probeer het over {LOCKOUT.seconds // 60} minuten opnieuw of neem contact op met de beheerder."
+)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -45,15 +61,20 @@ async def login(
     db: Session = Depends(get_session),
 ) -> Response:
     await check_csrf(request)
+    form = {"username": username, "next": _safe_next(next) or ""}
+    if login_locked(db, username):
+        record_login_attempt(db, username, None, ok=False, ip=client_ip(request))
+        db.commit()
+        return templates.TemplateResponse(
+            request, "login.html", {"error": LOGIN_LOCKED, **form}, status_code=429
+        )
     user = authenticate(db, username, password)
+    record_login_attempt(db, username, user, ok=user is not None, ip=client_ip(request))
+    db.commit()  # the attempt, and a password hash that authenticate may have upgraded
     if user is None:
         return templates.TemplateResponse(
-            request,
-            "login.html",
-            {"error": LOGIN_FAILED, "username": username, "next": _safe_next(next) or ""},
-            status_code=401,
+            request, "login.html", {"error": LOGIN_FAILED, **form}, status_code=401
         )
-    db.commit()  # authenticate may have upgraded the password hash
     # A fresh session (and token) after login: no session fixation.
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
