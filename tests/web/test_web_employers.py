@@ -200,3 +200,32 @@ def test_teamleider_reads_employers_but_cannot_edit(
 
 def test_unknown_employer_is_404(vw: VacancyWorld, client_for: ClientFactory) -> None:
     assert client_for(vw.world, "am").get("/werkgevers/999999").status_code == 404
+
+
+def test_editing_keeps_an_imported_size_code_outside_the_list(
+    vw: VacancyWorld, client_for: ClientFactory
+) -> None:
+    engine = make_engine(vw.world.url)
+    with session_factory(engine)() as s:
+        employer = s.get(Employer, vw.employer_id)
+        assert employer is not None
+        employer.size_class = "LARGE"
+        s.commit()
+    engine.dispose()
+    client = client_for(vw.world, "am")
+    assert (
+        '<option value="LARGE" selected>'
+        in client.get(f"/werkgevers/{vw.employer_id}/bewerken").text
+    )
+    kept = client.post(
+        f"/werkgevers/{vw.employer_id}/bewerken",
+        data={"csrf_token": session_csrf(client), **VALID, "size_class": "LARGE"},
+        follow_redirects=False,
+    )
+    assert kept.status_code == 303
+    assert _employer(vw).size_class == "LARGE"
+    chosen = client.post(
+        "/werkgevers/nieuw",
+        data={"csrf_token": session_csrf(client), **VALID, "size_class": "LARGE"},
+    )
+    assert chosen.status_code == 422

@@ -133,7 +133,8 @@ def save_employer(
     name = f.text("name", "Naam", required=True, max_length=160)
     sector = f.code("sector", "Sector", "sector", required=True)
     size = f.text("size_class", "Grootte", max_length=10)
-    if size is not None and size not in SIZE_CLASSES:
+    # An imported size code outside the list may stay as it is, but not be chosen anew.
+    if size is not None and size not in SIZE_CLASSES and size != (employer and employer.size_class):
         f.fail("size_class", "Grootte: kies klein, midden of groot.")
     contact = f.text("contact_person", "Contactpersoon", max_length=120)
     email = f.text("contact_email", "E-mail contactpersoon", max_length=120)

@@ -40,6 +40,14 @@ def form_data(form: Any, multi: tuple[str, ...] = ()) -> dict[str, Any]:
     return data
 
 
+def _sizes(employer: Employer | None) -> list[tuple[str, str]]:
+    """The size choices, plus an imported code outside the list so an edit keeps it."""
+    sizes = list(SIZE_CLASSES.items())
+    if employer is not None and employer.size_class and employer.size_class not in SIZE_CLASSES:
+        sizes.append((employer.size_class, employer.size_class))
+    return sizes
+
+
 def _form_page(
     request: Request,
     employer: Employer | None,
@@ -56,7 +64,7 @@ def _form_page(
             "values": values,
             "errors": errors,
             "sectors": [(c.code, c.label_nl) for c in code_list("sector")],
-            "sizes": list(SIZE_CLASSES.items()),
+            "sizes": _sizes(employer),
             "agreement_flags": list(AGREEMENT_FLAGS.items()),
         },
         status_code=status_code,
