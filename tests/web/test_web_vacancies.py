@@ -264,6 +264,18 @@ def test_recording_the_placement_ends_the_route_with_a_work_exit_and_plans_follo
     placed = _proposal(vw, vw.good)
     assert placed is not None and placed.state == "PLACED"
     assert "Geplaatst" in client.get(f"/vacatures/{vw.vacancy_id}").text
+    # Every step is dated on werkpad's today (the frozen test date), not the wall clock,
+    # so the pipeline's time to placement is measurable on a demo too.
+    steps = _read(
+        vw.world.url,
+        select(StateTransition.at).where(
+            StateTransition.object_type == "proposal", StateTransition.object_id == proposal_id
+        ),
+    )
+    assert {r[0].date() for r in steps} == {TODAY}  # type: ignore[attr-defined]
+    listing = client.get("/vacatures?status=alle").text
+    assert "Pijplijn: conversie en doorlooptijd" in listing
+    assert "<td>2026</td>" in listing and "100,0%" in listing
 
 
 def test_placement_with_lks_but_no_loonwaarde_writes_nothing(

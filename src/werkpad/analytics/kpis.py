@@ -135,7 +135,8 @@ def kpi_route_end_reasons(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
 
 def kpi_job_exits_by_type(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     table = job_exits.job_exits_by_type_year(snap.placements)
-    table = table[[y for y in table.columns if y in ctx.years]]
+    # Every reported year is a column, also a year (or a whole history) without placements.
+    table = table.reindex(columns=pd.Index(list(ctx.years), name="year"), fill_value=0)
     table.loc["Totaal"] = table.sum()
     long = pd.Series(table.stack(), name="count").reset_index()
     return _long(long, period="year", group="job_type", measures=["count"])

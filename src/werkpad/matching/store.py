@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from werkpad.matching.geo import Centroid, Geo, demo_geo, postcode4, read_centro
 from werkpad.matching.reference import assess_pair
 from werkpad.matching.results import MatchResult, rank_candidates_for, rank_vacancies_for
 from werkpad.services.audit import record_change
+from werkpad.services.clock import moment_on
 from werkpad.services.exits import ExitResult, end_route
 from werkpad.services.referrals import close_referral
 from werkpad.store.models import (
@@ -309,6 +311,7 @@ def shortlist(
             from_state=None,
             to_state=PROPOSAL.initial,
             user_id=user.id,
+            at=moment_on(today),
         )
     )
     record_change(session, user, "CREATE", "proposal", proposal.id, purpose="Shortlist")
@@ -344,6 +347,7 @@ def move_proposal(
             to_state=target,
             user_id=user.id,
             reason=reason,
+            at=moment_on(today),
         )
     )
     proposal.state = target
@@ -517,3 +521,15 @@ def place_proposal(
         close_referral(session, user, referral, today=today)
     session.flush()
     return result
+
+
+def proposal_steps(session: Session, up_to: date) -> pd.DataFrame:
+    """Every logged step of every proposal up to ``up_to`` (``proposal_id``, ``to_state``,
+    ``at``): the input of ``werkpad.analytics.pipeline``."""
+    rows = session.execute(
+        select(StateTransition.object_id, StateTransition.to_state, StateTransition.at).where(
+            StateTransition.object_type == "proposal",
+            StateTransition.at < datetime.combine(up_to, datetime.max.time()),
+        )
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["proposal_id", "to_state", "at"])

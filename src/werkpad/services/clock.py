@@ -9,7 +9,7 @@ peildatum read as they would have on that day, and the UI says so.
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -37,6 +37,14 @@ def freeze_today(session: Session, day: date | None) -> None:
         session.add(Setting(key=FROZEN_TODAY_KEY, value={"date": day.isoformat()}))
     else:
         row.value = {"date": day.isoformat()}
+
+
+def moment_on(today: date) -> datetime:
+    """A timestamp for an event that happens "today": werkpad's date with the wall-clock time
+    of day (naive UTC). On a live database that is simply now; on a demo with a frozen date,
+    logged steps get the same date as the rows they belong to, so durations between steps
+    (e.g. shortlist to placement) are measurable."""
+    return datetime.combine(today, datetime.now(UTC).time().replace(tzinfo=None))
 
 
 class Clock:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkpad.domain.codelists import code_list
 from werkpad.domain.follow_up import follow_up_due_dates, is_return_to_benefit
 from werkpad.services.audit import record_change
+from werkpad.services.clock import moment_on
 from werkpad.services.fields import Fields
 from werkpad.store.models import (
     BenefitSpell,
@@ -91,6 +92,7 @@ def end_route(
             to_state="ENDED",
             user_id=user.id,
             reason=code_list("route_end_reason").label(reason),
+            at=moment_on(today),
         )
     )
     placement: Placement | None = None

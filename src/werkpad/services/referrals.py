@@ -19,6 +19,7 @@ from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.domain.lifecycle import REFERRAL, TransitionRefused
 from werkpad.services.audit import record_change
 from werkpad.services.caseload import age_on
+from werkpad.services.clock import moment_on
 from werkpad.services.fields import Fields
 from werkpad.store.models import Assessment, Candidate, Referral, Route, StateTransition, User
 
@@ -27,7 +28,13 @@ MAX_TEXT = 2000
 
 
 def _transition(
-    session: Session, user: User, referral: Referral, target: str, reason: str | None = None
+    session: Session,
+    user: User,
+    referral: Referral,
+    target: str,
+    reason: str | None = None,
+    *,
+    today: date,
 ) -> None:
     try:
         REFERRAL.check(referral.state, target)
@@ -41,6 +48,7 @@ def _transition(
             to_state=target,
             user_id=user.id,
             reason=reason,
+            at=moment_on(today),
         )
     )
     referral.state = target
@@ -84,6 +92,7 @@ def refer(
             from_state=None,
             to_state=REFERRAL.initial,
             user_id=user.id,
+            at=moment_on(today),
         )
     )
     record_change(session, user, "CREATE", "referral", referral.id, purpose="Aanmelding matching")
@@ -91,7 +100,7 @@ def refer(
 
 
 def pick_up(session: Session, user: User, referral: Referral, *, today: date) -> Referral:
-    _transition(session, user, referral, "PICKED_UP")
+    _transition(session, user, referral, "PICKED_UP", today=today)
     referral.picked_up_by_id = user.id
     referral.picked_up_on = today
     session.flush()
@@ -106,7 +115,7 @@ def return_referral(
     f = Fields(data)
     reason = f.text("note", "Reden van teruglegging", required=True, max_length=MAX_TEXT)
     f.raise_if_invalid()
-    _transition(session, user, referral, "RETURNED", reason)
+    _transition(session, user, referral, "RETURNED", reason, today=today)
     referral.note = reason
     referral.closed_on = today
     session.flush()
@@ -115,7 +124,7 @@ def return_referral(
 
 
 def close_referral(session: Session, user: User, referral: Referral, *, today: date) -> Referral:
-    _transition(session, user, referral, "CLOSED")
+    _transition(session, user, referral, "CLOSED", today=today)
     referral.closed_on = today
     session.flush()
     record_change(session, user, "UPDATE", "referral", referral.id, purpose="Afgesloten")

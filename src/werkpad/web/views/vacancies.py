@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from werkpad.analytics.pipeline import pipeline_by_year
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.lifecycle import PROPOSAL
@@ -25,6 +26,7 @@ from werkpad.matching.store import (
     candidates_for_vacancy,
     move_proposal,
     place_proposal,
+    proposal_steps,
     shortlist_candidate,
     vacancy_pipeline,
 )
@@ -92,14 +94,15 @@ def vacancy_list(
 ) -> Response:
     status = status if status in VACANCY_STATUSES else "open"
     employer_id = int(werkgever) if werkgever.isdigit() else None
-    rows = list_vacancies(
-        db, today=request.app.state.clock.today(), status=status, employer_id=employer_id
-    )
+    today = request.app.state.clock.today()
+    rows = list_vacancies(db, today=today, status=status, employer_id=employer_id)
+    pipeline = pipeline_by_year(proposal_steps(db, today))
     return templates.TemplateResponse(
         request,
         "vacancy_list.html",
         {
             "rows": rows,
+            "pipeline": pipeline.sort_values("year", ascending=False).head(5).to_dict("records"),
             "status": status,
             "employer_id": employer_id,
             "employers": _employers(db),
