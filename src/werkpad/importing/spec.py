@@ -286,7 +286,7 @@ SPECS: tuple[FileSpec, ...] = (
             _id(),
             Column("name", required=True),
             Column("sector", "code", required=True, codes="sector"),
-            Column("size_class"),
+            Column("size_class", "code", codes="employer_size"),
             Column("contact_person"),
             Column("contact_email"),
             Column("postcode", "postcode"),

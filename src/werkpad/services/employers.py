@@ -22,11 +22,8 @@ from werkpad.services.audit import record_change
 from werkpad.services.fields import Fields
 from werkpad.store.models import Employer, Proposal, User, Vacancy
 
-SIZE_CLASSES: dict[str, str] = {
-    "MKB-KLEIN": "Klein (minder dan 10 medewerkers)",
-    "MKB": "Midden (10 tot 250 medewerkers)",
-    "GROOT": "Groot (250 of meer medewerkers)",
-}
+# Employer size classes: the code list ``employer_size`` (a municipality may extend it).
+SIZE_CLASSES: dict[str, str] = {c.code: c.label_nl for c in code_list("employer_size")}
 # Agreements with an employer, kept in Employer.agreements (JSON).
 AGREEMENT_FLAGS: dict[str, str] = {
     "sroi": "Social return (SROI)",
