@@ -8,6 +8,7 @@ import pytest
 from web_support import ClientFactory, World
 
 from werkpad.web.app import create_app
+from werkpad.web.templating import NAVIGATION
 
 PAGES = [
     "/caseload",
@@ -132,3 +133,23 @@ def test_every_route_of_the_app_requires_a_login(world: World) -> None:
                     checked.append((method, path))
     app.state.engine.dispose()
     assert len(checked) >= 15
+
+
+@pytest.mark.parametrize(
+    ("who", "role"),
+    [
+        ("km", "KLANTMANAGER"),
+        ("tl", "TEAMLEIDER"),
+        ("am", "ACCOUNTMANAGER"),
+        ("analist", "ANALIST"),
+        ("beheer", "BEHEERDER"),
+    ],
+)
+def test_every_menu_entry_of_a_role_opens_for_that_role(
+    world_sqlite: World, client_for: ClientFactory, who: str, role: str
+) -> None:
+    client = client_for(world_sqlite, who)
+    home = client.get("/", follow_redirects=True).text
+    for path, text in NAVIGATION[role]:
+        assert f'href="{path}"' in home, (role, path)
+        assert client.get(path).status_code == 200, (role, path, text)

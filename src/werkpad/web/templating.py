@@ -29,6 +29,7 @@ NAVIGATION = {
         ("/caseload", "Caseload"),
         ("/kandidaten/nieuw", "Nieuwe kandidaat"),
         ("/team", "Team"),
+        ("/vacatures", "Vacatures"),
         ("/dashboard", "Dashboard"),
         ("/effectmeting", "Effectmeting"),
         ("/api/docs", "API"),
