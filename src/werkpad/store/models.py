@@ -197,7 +197,10 @@ class DossierMember(Base):
         UniqueConstraint("dossier_id", "member_role", name="uq_dossier_member_role"),
     )
     dossier_id: Mapped[int] = mapped_column(ForeignKey("benefit_dossier.id"), primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), primary_key=True)
+    # Indexed on its own: "is this person in a dossier" is asked per candidate (caseload).
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id"), primary_key=True, index=True
+    )
     member_role: Mapped[str] = mapped_column(String(10))
 
     dossier: Mapped[BenefitDossier] = relationship(back_populates="members")
@@ -310,7 +313,7 @@ class Route(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
-    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     route_type: Mapped[str] = mapped_column(String(30))
     start_date: Mapped[date] = mapped_column(Date, index=True)
@@ -457,7 +460,7 @@ class Placement(Base):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
     route_id: Mapped[int | None] = mapped_column(ForeignKey("route.id"), unique=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
-    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancy.id"))
+    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancy.id"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     job_type: Mapped[str] = mapped_column(String(4))
