@@ -17,7 +17,7 @@ from werkpad.importing.errors import ImportRejected, RowError
 from werkpad.importing.reading import DEFAULT_MAX_FILE_MB, read_folder
 from werkpad.importing.validation import Validation, validate_folder
 from werkpad.importing.writing import Progress, WriteCount, WriteFailed, load_known, write_folder
-from werkpad.store.db import make_engine, session_factory, transaction
+from werkpad.store.db import make_engine, refresh_statistics, session_factory, transaction
 
 
 @dataclass
@@ -82,6 +82,7 @@ def import_folder(
             report.seconds["schrijven"] = time.perf_counter() - clock
             clock = time.perf_counter()
         report.seconds["vastleggen"] = time.perf_counter() - clock
+        refresh_statistics(engine)
     except WriteFailed as failed:
         raise ImportRejected([RowError(failed.file, 0, "", failed.reason)]) from failed
     finally:

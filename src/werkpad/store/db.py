@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from werkpad.domain.codelists import all_code_lists
@@ -70,6 +70,14 @@ def alembic_config(engine: Engine) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
     return cfg
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """ANALYZE after a bulk load, so the query planner knows the new table sizes (SQLite keeps
+    no statistics until asked; PostgreSQL's autovacuum would get there later)."""
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
 
 
 def upgrade(engine: Engine) -> None:

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine, func, select
 
+from werkpad.store.db import refresh_statistics
 from werkpad.store.models import Candidate
 from werkpad.synth.calibration import REFERENCE_DATE, SCALES, Scale
 from werkpad.synth.frames import SynthData
@@ -101,6 +102,7 @@ def run_synth(
             progress.update(task, advance=rows, description=f"Laden: {table}")
 
         counts = load(engine, data, replace=replace, progress=advance)
+    refresh_statistics(engine)
     loaded = time.perf_counter()
     return SynthSummary(
         scale=size.name,
