@@ -33,6 +33,7 @@ from werkpad.store.models import (
     Route,
     Team,
     User,
+    Vacancy,
 )
 
 DEFAULT_PASSWORD = "geheim-wachtwoord-123"
@@ -227,6 +228,20 @@ def make_contact(
 def make_employer(session: Session, **kw: Any) -> Employer:
     n = _n()
     return _add(session, Employer(**{"name": f"Werkgever {n} BV", "sector": "LOGISTICS", **kw}))
+
+
+def make_vacancy(session: Session, employer: Employer, **kw: Any) -> Vacancy:
+    """An open orderpicker vacancy (24 hours, logistics) at the employer's location."""
+    defaults: dict[str, Any] = {
+        "employer_id": employer.id,
+        "title": "Orderpicker (24 uur)",
+        "occupation": "Orderpicker",
+        "sector": "LOGISTICS",
+        "hours_per_week": 24,
+        "postcode": employer.postcode or "2512 AB",
+        "opened_on": date(2026, 1, 1),
+    }
+    return _add(session, Vacancy(**{**defaults, **kw}))
 
 
 def make_placement(

@@ -13,7 +13,7 @@ import factories as f
 from werkpad.matching.cli import match_app
 from werkpad.matching.store import save_work_profile
 from werkpad.store.db import make_engine, session_factory
-from werkpad.store.models import Referral, Vacancy
+from werkpad.store.models import Referral
 
 app = typer.Typer()
 app.add_typer(match_app, name="match")
@@ -42,18 +42,7 @@ def _seed(url: str) -> tuple[int, int]:
             radius_km=10,
             transport="FIETS",
         )
-        employer = f.make_employer(session)
-        vacancy = Vacancy(
-            employer_id=employer.id,
-            title="Orderpicker (24 uur)",
-            occupation="Orderpicker",
-            sector="LOGISTICS",
-            hours_per_week=24,
-            postcode="2512 AB",
-            opened_on=date(2026, 1, 1),
-        )
-        session.add(vacancy)
-        session.flush()
+        vacancy = f.make_vacancy(session, f.make_employer(session))
         ids = (vacancy.id, cand.id)
     engine.dispose()
     return ids

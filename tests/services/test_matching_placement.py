@@ -54,19 +54,7 @@ def _referred(session: Session, km: User, am: User, **kw: object) -> tuple[Candi
 
 def _vacancy(session: Session) -> Vacancy:
     employer = f.make_employer(session, postcode="2512 CD")
-    vacancy = Vacancy(
-        employer_id=employer.id,
-        title="Orderpicker (24 uur)",
-        occupation="Orderpicker",
-        sector="LOGISTICS",
-        hours_per_week=24,
-        postcode="2512 CD",
-        opened_on=date(2026, 1, 1),
-        requirements={"language_min": "B1"},
-    )
-    session.add(vacancy)
-    session.flush()
-    return vacancy
+    return f.make_vacancy(session, employer, requirements={"language_min": "B1"})
 
 
 def _job_exit_figures(engine: Engine) -> tuple[float, float]:

@@ -16,7 +16,7 @@ import factories as f
 from werkpad.matching.store import save_work_profile
 from werkpad.services.clock import freeze_today
 from werkpad.store.db import make_engine, session_factory, transaction
-from werkpad.store.models import Referral, Team, User, Vacancy
+from werkpad.store.models import Referral, Team, User
 
 TODAY = date(2026, 3, 2)
 PROFILE = {
@@ -67,13 +67,9 @@ def build_vacancy_world(world: World) -> VacancyWorld:
                 agreements={"sroi": True, "banenafspraak": True, "banenafspraak_plaatsen": 3},
                 accountmanager_id=am.id,
             )
-            vacancy = Vacancy(
-                employer_id=employer.id,
-                title="Orderpicker (24 uur)",
-                occupation="Orderpicker",
-                sector="LOGISTICS",
-                hours_per_week=24,
-                postcode="2512 CD",
+            vacancy = f.make_vacancy(
+                s,
+                employer,
                 opened_on=date(2026, 2, 1),
                 requirements={
                     "language_min": "B1",
@@ -83,8 +79,6 @@ def build_vacancy_world(world: World) -> VacancyWorld:
                 },
                 suitable_for_lks=True,
             )
-            s.add(vacancy)
-            s.flush()
 
             def referred(last_name: str, **profile: object) -> tuple[int, str, int]:
                 cand = f.make_candidate(
