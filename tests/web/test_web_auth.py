@@ -13,7 +13,7 @@ import factories as f
 from werkpad.services.accounts import LOCKOUT, login_locked
 from werkpad.services.audit import utc_now
 from werkpad.store.db import make_engine, session_factory
-from werkpad.store.models import AuditEntry, Candidate
+from werkpad.store.models import AuditEntry, Candidate, User
 from werkpad.web.app import create_app
 
 GENERIC_FAILURE = "Inloggen mislukt. Controleer je gebruikersnaam en wachtwoord."
@@ -333,3 +333,43 @@ def test_every_login_attempt_is_in_the_audit_log_with_the_username_and_no_passwo
     assert all(r.purpose == f"Inlogpoging {username}" for r in rows)
     assert rows[0].user_id is None and rows[1].user_id is not None
     assert not any("geheim" in (r.purpose or "") for r in rows)
+
+
+def test_beheerder_sees_the_lock_and_lifts_it_and_the_unlock_is_audited(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    username = world_sqlite.users["km"]
+    intruder = client_for(world_sqlite)
+    for _ in range(5):
+        _try_login(intruder, username, "fout")
+    beheer = client_for(world_sqlite, "beheer")
+    page = beheer.get("/beheer/gebruikers").text
+    assert page.count("<strong>geblokkeerd</strong>") == 1 and "Ontgrendelen</button>" in page
+    engine = make_engine(world_sqlite.url)
+    with session_factory(engine)() as db:
+        km_id = db.scalar(select(User.id).where(User.username == username))
+    response = beheer.post(
+        f"/beheer/gebruikers/{km_id}/ontgrendelen",
+        data={"csrf_token": session_csrf(beheer)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert "<strong>geblokkeerd</strong>" not in beheer.get("/beheer/gebruikers").text
+    assert _try_login(client_for(world_sqlite), username, f.DEFAULT_PASSWORD) == 303
+    with session_factory(engine)() as db:
+        assert not login_locked(db, username)
+        unlock = db.scalar(select(AuditEntry).where(AuditEntry.action == "LOGIN_UNLOCK"))
+        assert unlock is not None and unlock.purpose == f"Inlogpoging {username}"
+    engine.dispose()
+    logins = beheer.get("/beheer/audit?soort=inloggen").text
+    assert "Ontgrendeld door beheerder" in logins
+
+
+def test_only_the_beheerder_unlocks_a_login(world_sqlite: World, client_for: ClientFactory) -> None:
+    teamleider = client_for(world_sqlite, "tl")
+    response = teamleider.post(
+        "/beheer/gebruikers/1/ontgrendelen",
+        data={"csrf_token": session_csrf(teamleider)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403

@@ -3,7 +3,8 @@
 Every login attempt is written to the audit log (``LOGIN`` or ``LOGIN_FAILED``, with the
 username typed and the IP address). After ``MAX_FAILED_LOGINS`` failures for one username within
 ``LOCKOUT`` since its last successful login, further attempts are refused until the window has
-passed, even with the right password. Unknown usernames are throttled exactly like known ones,
+passed, even with the right password; the beheerder can lift the lock earlier
+(``LOGIN_UNLOCK``). Unknown usernames are throttled exactly like known ones,
 so the lock does not reveal which accounts exist. Times are wall-clock UTC, never the demo's
 frozen date.
 """
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from werkpad.services.audit import LOGIN_OBJECT, login_purpose, utc_now
@@ -57,27 +58,63 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
+# Audit actions that end a run of failures: a successful login, or the beheerder's unlock.
+_RESETS = ("LOGIN", "LOGIN_UNLOCK")
+
+
+def _locked(actions_in_order: list[str]) -> bool:
+    """Whether the failures after the last reset reach the limit (the window is the caller's)."""
+    failures = 0
+    for action in actions_in_order:
+        failures = 0 if action in _RESETS else failures + (action == "LOGIN_FAILED")
+    return failures >= MAX_FAILED_LOGINS
+
+
+def _recent_login_events(
+    session: Session, now: datetime, purposes: list[str] | None = None
+) -> dict[str, list[str]]:
+    """Login audit actions within the lockout window, per purpose, oldest first."""
+    statement = (
+        select(AuditEntry.purpose, AuditEntry.action)
+        .where(AuditEntry.object_type == LOGIN_OBJECT, AuditEntry.at > now - LOCKOUT)
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    if purposes is not None:
+        statement = statement.where(AuditEntry.purpose.in_(purposes))
+    events: dict[str, list[str]] = {}
+    for purpose, action in session.execute(statement):
+        events.setdefault(str(purpose), []).append(action)
+    return events
+
+
 def login_locked(session: Session, username: str, now: datetime | None = None) -> bool:
-    """Whether this username has had too many failed attempts within the lockout window."""
-    now = now or utc_now()
+    """Whether this username has had ``MAX_FAILED_LOGINS`` failed attempts within the lockout
+    window since its last successful login or unlock."""
     purpose = login_purpose(username)
-    attempts = select(AuditEntry).where(
-        AuditEntry.object_type == LOGIN_OBJECT, AuditEntry.purpose == purpose
-    )
-    last_success = session.scalar(
-        select(func.max(AuditEntry.at)).where(
-            AuditEntry.object_type == LOGIN_OBJECT,
-            AuditEntry.purpose == purpose,
-            AuditEntry.action == "LOGIN",
+    events = _recent_login_events(session, now or utc_now(), [purpose])
+    return _locked(events.get(purpose, []))
+
+
+def locked_usernames(
+    session: Session, usernames: list[str], now: datetime | None = None
+) -> set[str]:
+    """Which of these usernames are locked now (one query, for the beheerder's user list)."""
+    events = _recent_login_events(session, now or utc_now())
+    return {u for u in usernames if _locked(events.get(login_purpose(u), []))}
+
+
+def unlock_login(session: Session, acting: User, username: str) -> None:
+    """The beheerder lifts a lock before the window has passed (audit-logged; caller commits)."""
+    session.add(
+        AuditEntry(
+            at=utc_now(),
+            user_id=acting.id,
+            action="LOGIN_UNLOCK",
+            object_type=LOGIN_OBJECT,
+            object_id=None,
+            purpose=login_purpose(username),
         )
     )
-    since = max(now - LOCKOUT, last_success) if last_success else now - LOCKOUT
-    failures = session.scalar(
-        select(func.count()).select_from(
-            attempts.where(AuditEntry.action == "LOGIN_FAILED", AuditEntry.at > since).subquery()
-        )
-    )
-    return (failures or 0) >= MAX_FAILED_LOGINS
 
 
 def record_login_attempt(

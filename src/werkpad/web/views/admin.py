@@ -21,6 +21,7 @@ from werkpad.domain.codelists import (
 )
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.worklist import THRESHOLD_LABELS
+from werkpad.services.accounts import locked_usernames, unlock_login
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
 from werkpad.services.audit import AuditQuery, record_change, search_audit
 from werkpad.services.configuration import (
@@ -46,6 +47,7 @@ ACTION_LABELS = {
     "UPDATE": "Gewijzigd",
     "LOGIN": "Ingelogd",
     "LOGIN_FAILED": "Inloggen mislukt",
+    "LOGIN_UNLOCK": "Ontgrendeld door beheerder",
 }
 OBJECT_LABELS = {
     "candidate": "kandidaat",
@@ -81,6 +83,7 @@ def _users_page(
         "admin_users.html",
         {
             "users": rows,
+            "locked": locked_usernames(db, [u.username for u in rows]),
             "teams": db.scalars(select(Team).order_by(Team.name)).all(),
             "roles": [(code, code_list("role").label(code)) for code in ROLES],
             "errors": errors,
@@ -130,8 +133,12 @@ async def user_activation(
     db: Session = Depends(get_session),
 ) -> Response:
     target = db.get(User, user_id)
-    if target is None or action not in ("uitschakelen", "inschakelen"):
+    if target is None or action not in ("uitschakelen", "inschakelen", "ontgrendelen"):
         raise NotFound
+    if action == "ontgrendelen":
+        unlock_login(db, user, target.username)
+        db.commit()
+        return RedirectResponse("/beheer/gebruikers", status_code=303)
     active = action == "inschakelen"
     try:
         set_active(db, user, target, active)
