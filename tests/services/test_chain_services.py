@@ -424,6 +424,7 @@ def test_teamleider_reassigns_within_the_team_only(session: Session, case: Case)
             case.tl,
             [case.candidate.id],
             {"klantmanager_id": str(other_team_km.id), "reason": "Verlof"},
+            today=TODAY,
         ),
     )
     assert errors == {"klantmanager_id": "Kies een actieve klantmanager van je eigen team."}
@@ -435,12 +436,20 @@ def test_teamleider_reassigns_within_the_team_only(session: Session, case: Case)
             case.tl,
             [case.candidate.id],
             {"klantmanager_id": str(case.km2.id), "reason": "Verlof"},
+            today=TODAY,
         )
         == 1
     )
     session.commit()
     session.refresh(case.candidate)
     assert case.candidate.klantmanager_id == case.km2.id
+    logged = session.scalars(
+        select(StateTransition.at).where(
+            StateTransition.object_type == "candidate_klantmanager",
+            StateTransition.object_id == case.candidate.id,
+        )
+    ).all()
+    assert [at.date() for at in logged] == [TODAY]  # werkpad's today, not the wall clock
     loads = {r.name: r.candidates for r in caseload_per_fte(session, case.tl, today=TODAY)}
     assert (loads[case.km.full_name], loads[case.km2.full_name]) == (0, 1)
 

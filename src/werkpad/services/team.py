@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.services.audit import record_change
 from werkpad.services.caseload import in_service_on
+from werkpad.services.clock import moment_on
 from werkpad.services.fields import Fields
 from werkpad.store.models import Candidate, StateTransition, User
 
@@ -23,6 +24,8 @@ def reassign(
     teamleider: User,
     candidate_ids: Sequence[int],
     data: Mapping[str, Any],
+    *,
+    today: date,
 ) -> int:
     """Give candidates of the team to another klantmanager of the team; returns the count."""
     if teamleider.role != "TEAMLEIDER" or teamleider.team_id is None:
@@ -58,6 +61,7 @@ def reassign(
                 to_state=str(target.id),
                 user_id=teamleider.id,
                 reason=reason,
+                at=moment_on(today),
             )
         )
         c.klantmanager_id = target.id

@@ -64,7 +64,7 @@ async def reassign_post(
             from werkpad.domain.errors import FieldError
 
             raise ValidationFailed([FieldError("candidate_ids", "Kandidaatnummers: getallen.")])
-        reassign(db, user, [int(p) for p in parts], values)
+        reassign(db, user, [int(p) for p in parts], values, today=request.app.state.clock.today())
         db.commit()
     except ValidationFailed as exc:
         db.rollback()
