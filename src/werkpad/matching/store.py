@@ -16,7 +16,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import FieldError, ValidationFailed
-from werkpad.domain.lifecycle import PROPOSAL, TransitionRefused
+from werkpad.domain.lifecycle import PROPOSAL
 from werkpad.matching.config import MatchSettings
 from werkpad.matching.explain import exclusions
 from werkpad.matching.features import CandidateProfile, VacancyProfile, vacancy_from_record
@@ -24,9 +24,9 @@ from werkpad.matching.geo import Centroid, Geo, demo_geo, postcode4, read_centro
 from werkpad.matching.reference import assess_pair
 from werkpad.matching.results import MatchResult, rank_candidates_for, rank_vacancies_for
 from werkpad.services.audit import record_change
-from werkpad.services.clock import moment_on
 from werkpad.services.exits import ExitResult, end_route
 from werkpad.services.referrals import close_referral
+from werkpad.services.transitions import check_step, log_transition
 from werkpad.store.models import (
     Assessment,
     Candidate,
@@ -304,16 +304,7 @@ def shortlist(
     )
     session.add(proposal)
     session.flush()
-    session.add(
-        StateTransition(
-            object_type="proposal",
-            object_id=proposal.id,
-            from_state=None,
-            to_state=PROPOSAL.initial,
-            user_id=user.id,
-            at=moment_on(today),
-        )
-    )
+    log_transition(session, user, "proposal", proposal.id, None, PROPOSAL.initial, today=today)
     record_change(session, user, "CREATE", "proposal", proposal.id, purpose="Shortlist")
     return proposal
 
@@ -329,26 +320,15 @@ def move_proposal(
     reason: str | None = None,
 ) -> Proposal:
     """Next step of a proposal; proposing to an employer needs the candidate's consent."""
-    try:
-        PROPOSAL.check(proposal.state, target)
-    except TransitionRefused as exc:
-        raise ValidationFailed([FieldError("state", str(exc) + ".")]) from exc
+    check_step(PROPOSAL, proposal.state, target)
     if target == "PROPOSED":
         if not consent:
             raise ValidationFailed(
                 [FieldError("consent", "Zonder toestemming van de kandidaat geen voorstel.")]
             )
         proposal.consent_on = today
-    session.add(
-        StateTransition(
-            object_type="proposal",
-            object_id=proposal.id,
-            from_state=proposal.state,
-            to_state=target,
-            user_id=user.id,
-            reason=reason,
-            at=moment_on(today),
-        )
+    log_transition(
+        session, user, "proposal", proposal.id, proposal.state, target, today=today, reason=reason
     )
     proposal.state = target
     session.flush()
@@ -485,10 +465,7 @@ def place_proposal(
     is closed. ``data`` holds the exit service's placement fields (job_type, contract_type,
     hours_per_week, placement_start, instruments, lks_loonwaarde) and the exit date
     (``end_date``). Nothing is written on any error (the caller rolls back)."""
-    try:
-        PROPOSAL.check(proposal.state, "PLACED")
-    except TransitionRefused as exc:
-        raise ValidationFailed([FieldError("state", str(exc) + ".")]) from exc
+    check_step(PROPOSAL, proposal.state, "PLACED")
     vacancy = session.get(Vacancy, proposal.vacancy_id)
     assert vacancy is not None
     route = route_for_placement(session, proposal.candidate_id)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from werkpad.domain.codelists import code_list
 from werkpad.domain.follow_up import follow_up_due_dates, is_return_to_benefit
 from werkpad.services.audit import record_change
-from werkpad.services.clock import moment_on
 from werkpad.services.fields import Fields
+from werkpad.services.transitions import log_transition
 from werkpad.store.models import (
     BenefitSpell,
     Candidate,
@@ -25,7 +25,6 @@ from werkpad.store.models import (
     PlacementInstrument,
     Provider,
     Route,
-    StateTransition,
     User,
 )
 
@@ -84,16 +83,15 @@ def end_route(
     for provision in route.provisions:
         if provision.end_date is None:
             provision.end_date = end
-    session.add(
-        StateTransition(
-            object_type="route",
-            object_id=route.id,
-            from_state="OPEN",
-            to_state="ENDED",
-            user_id=user.id,
-            reason=code_list("route_end_reason").label(reason),
-            at=moment_on(today),
-        )
+    log_transition(
+        session,
+        user,
+        "route",
+        route.id,
+        "OPEN",
+        "ENDED",
+        today=today,
+        reason=code_list("route_end_reason").label(reason),
     )
     placement: Placement | None = None
     follow_ups: list[FollowUp] = []

@@ -15,13 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from werkpad.domain.errors import FieldError, ValidationFailed
-from werkpad.domain.lifecycle import REFERRAL, TransitionRefused
+from werkpad.domain.lifecycle import REFERRAL
 from werkpad.services.audit import record_change
 from werkpad.services.caseload import age_on
-from werkpad.services.clock import moment_on
 from werkpad.services.fields import Fields
-from werkpad.store.models import Assessment, Candidate, Referral, Route, StateTransition, User
+from werkpad.services.transitions import check_step, log_transition
+from werkpad.store.models import Assessment, Candidate, Referral, Route, User
 
 ACTIVE_STATES = ("OPEN", "PICKED_UP")
 MAX_TEXT = 2000
@@ -36,20 +35,9 @@ def _transition(
     *,
     today: date,
 ) -> None:
-    try:
-        REFERRAL.check(referral.state, target)
-    except TransitionRefused as exc:
-        raise ValidationFailed([FieldError("state", str(exc) + ".")]) from exc
-    session.add(
-        StateTransition(
-            object_type="referral",
-            object_id=referral.id,
-            from_state=referral.state,
-            to_state=target,
-            user_id=user.id,
-            reason=reason,
-            at=moment_on(today),
-        )
+    check_step(REFERRAL, referral.state, target)
+    log_transition(
+        session, user, "referral", referral.id, referral.state, target, today=today, reason=reason
     )
     referral.state = target
 
@@ -85,16 +73,7 @@ def refer(
     )
     session.add(referral)
     session.flush()
-    session.add(
-        StateTransition(
-            object_type="referral",
-            object_id=referral.id,
-            from_state=None,
-            to_state=REFERRAL.initial,
-            user_id=user.id,
-            at=moment_on(today),
-        )
-    )
+    log_transition(session, user, "referral", referral.id, None, REFERRAL.initial, today=today)
     record_change(session, user, "CREATE", "referral", referral.id, purpose="Aanmelding matching")
     return referral
 

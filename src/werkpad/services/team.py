@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.services.audit import record_change
 from werkpad.services.caseload import in_service_on
-from werkpad.services.clock import moment_on
 from werkpad.services.fields import Fields
-from werkpad.store.models import Candidate, StateTransition, User
+from werkpad.services.transitions import log_transition
+from werkpad.store.models import Candidate, User
 
 
 def reassign(
@@ -53,16 +53,15 @@ def reassign(
             [FieldError("candidate_ids", "Alleen kandidaten van je eigen team.")]
         )
     for c in candidates:
-        session.add(
-            StateTransition(
-                object_type="candidate_klantmanager",
-                object_id=c.id,
-                from_state=str(c.klantmanager_id) if c.klantmanager_id else None,
-                to_state=str(target.id),
-                user_id=teamleider.id,
-                reason=reason,
-                at=moment_on(today),
-            )
+        log_transition(
+            session,
+            teamleider,
+            "candidate_klantmanager",
+            c.id,
+            str(c.klantmanager_id) if c.klantmanager_id else None,
+            str(target.id),
+            today=today,
+            reason=reason,
         )
         c.klantmanager_id = target.id
         record_change(session, teamleider, "UPDATE", "candidate", c.id, purpose="Overgedragen")
