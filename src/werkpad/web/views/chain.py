@@ -279,7 +279,7 @@ async def _post(
         )
     if name in DASHBOARD_ACTIONS:
         # Exits and benefit spells change the dashboard's figures: recompute on next view.
-        request.app.state.dashboard_cache = type(request.app.state.dashboard_cache)()
+        request.app.state.dashboard_cache.clear()
     return RedirectResponse(f"/kandidaten/{candidate_id}#{name}", status_code=303)
 
 

@@ -92,6 +92,12 @@ class DashboardCache:
                 self._boards.popitem(last=False)
         return board
 
+    def clear(self) -> None:
+        """Forget everything: a write changed the figures (an exit, a placement)."""
+        with self._lock:
+            self._snapshots.clear()
+            self._boards.clear()
+
 
 def team_names(engine: Engine) -> dict[int, str]:
     with engine.connect() as conn:

@@ -295,5 +295,5 @@ async def proposal_step(
         section = f"p{proposal_id}-{target}"
         return _detail_page(request, db, user, vacancy_id, errors, section, data, status_code=422)
     if target == "PLACED":
-        request.app.state.dashboard_cache = type(request.app.state.dashboard_cache)()
+        request.app.state.dashboard_cache.clear()
     return RedirectResponse(f"/vacatures/{vacancy_id}#voorstel-{proposal_id}", status_code=303)
