@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import FieldError, ValidationFailed
@@ -144,6 +144,13 @@ def candidate_profiles(
     return out
 
 
+def vacancy_open_on(day: date) -> ColumnElement[bool]:
+    """SQL condition: the vacancy was open on ``day`` (opened by then, not closed before)."""
+    return and_(
+        Vacancy.opened_on <= day, or_(Vacancy.closed_on.is_(None), Vacancy.closed_on >= day)
+    )
+
+
 def vacancy_profiles(
     session: Session, *, open_on: date | None = None, vacancy_ids: Iterable[int] | None = None
 ) -> list[VacancyProfile]:
@@ -152,10 +159,7 @@ def vacancy_profiles(
     if vacancy_ids is not None:
         query = query.where(Vacancy.id.in_(list(vacancy_ids)))
     if open_on is not None:
-        query = query.where(
-            Vacancy.opened_on <= open_on,
-            or_(Vacancy.closed_on.is_(None), Vacancy.closed_on >= open_on),
-        )
+        query = query.where(vacancy_open_on(open_on))
     return [
         vacancy_from_record(
             vacancy_id=v.id,

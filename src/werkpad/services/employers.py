@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from werkpad.domain.codelists import code_list
 from werkpad.matching.features import DAYS, DEMANDS
+from werkpad.matching.store import vacancy_open_on
 from werkpad.services.audit import record_change
 from werkpad.services.fields import Fields
 from werkpad.store.models import Employer, Proposal, User, Vacancy
@@ -87,12 +88,11 @@ def search_employers(
     ids = [e.id for e in employers]
     totals: dict[int, tuple[int, int]] = {}
     if ids:
-        is_open = (Vacancy.closed_on.is_(None)) | (Vacancy.closed_on >= today)
         rows = session.execute(
             select(
                 Vacancy.employer_id,
                 func.count(),
-                func.sum(case((is_open & (Vacancy.opened_on <= today), 1), else_=0)),
+                func.sum(case((vacancy_open_on(today), 1), else_=0)),
             )
             .where(Vacancy.employer_id.in_(ids))
             .group_by(Vacancy.employer_id)
@@ -189,11 +189,8 @@ def list_vacancies(
 ) -> list[VacancyRow]:
     """Vacancies (open today, closed, or all), newest first, with their number of proposals."""
     query = select(Vacancy).options(joinedload(Vacancy.employer))
-    open_today = (Vacancy.opened_on <= today) & (
-        Vacancy.closed_on.is_(None) | (Vacancy.closed_on >= today)
-    )
     if status == "open":
-        query = query.where(open_today)
+        query = query.where(vacancy_open_on(today))
     elif status == "gesloten":
         query = query.where(Vacancy.closed_on < today)
     if employer_id is not None:
