@@ -237,3 +237,32 @@ class IntakeIn(BaseModel):
         description="true once checked that a candidate with a similar name and the same "
         "birth date is another person (otherwise 409)",
     )
+
+
+class MatchCriterionOut(BaseModel):
+    criterion: str
+    label: str
+    points: float
+    max_points: float
+    text: str
+
+
+class CandidateMatchOut(BaseModel):
+    """A ranked candidate by pseudonymous reference: no name, no internal id, no BSN (fields
+    of ``MatchResult.as_dict`` that are not declared here are dropped)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rank: int
+    candidate_ref: str
+    score_pct: float
+    summary: str
+    warning: str
+    criteria: list[MatchCriterionOut]
+
+
+class VacancyMatchesOut(BaseModel):
+    vacancy_id: int
+    title: str
+    pool_size: int
+    matches: list[CandidateMatchOut]

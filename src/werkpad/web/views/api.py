@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
@@ -26,10 +25,12 @@ from werkpad.web.auth import ALL_ROLES, CASE_ROLES, Forbidden, client_ip, get_se
 from werkpad.web.schemas import (
     CandidateCreated,
     CandidateDetail,
+    CandidateMatchOut,
     CandidatePage,
     CandidateSummary,
     IntakeIn,
     RouteOut,
+    VacancyMatchesOut,
     ValidationErrorOut,
 )
 from werkpad.web.templating import templates
@@ -244,30 +245,6 @@ def get_route(
 MATCH_ROLES = ("ACCOUNTMANAGER", "TEAMLEIDER")
 
 
-class MatchCriterionOut(BaseModel):
-    criterion: str
-    label: str
-    points: float
-    max_points: float
-    text: str
-
-
-class CandidateMatchOut(BaseModel):
-    rank: int
-    candidate_ref: str
-    score_pct: float
-    summary: str
-    warning: str
-    criteria: list[MatchCriterionOut]
-
-
-class VacancyMatchesOut(BaseModel):
-    vacancy_id: int
-    title: str
-    pool_size: int
-    matches: list[CandidateMatchOut]
-
-
 @router.get(
     "/vacancies/{vacancy_id}/matches", response_model=VacancyMatchesOut, responses=NO_ACCESS
 )
@@ -290,22 +267,9 @@ def vacancy_matches(
         title=match.vacancy.title,
         pool_size=match.pool_size,
         matches=[
-            CandidateMatchOut(
-                rank=r.rank,
-                candidate_ref=candidate_reference(r.candidate_id),
-                score_pct=round(r.score_pct, 1),
-                summary=r.summary,
-                warning=r.warning,
-                criteria=[
-                    MatchCriterionOut(
-                        criterion=ln.criterion,
-                        label=ln.label,
-                        points=ln.points,
-                        max_points=ln.max_points,
-                        text=ln.text,
-                    )
-                    for ln in r.lines
-                ],
+            # The same fields as ``werkpad match --json``; the model keeps no name or id.
+            CandidateMatchOut.model_validate(
+                {**r.as_dict(), "candidate_ref": candidate_reference(r.candidate_id)}
             )
             for r in match.results
         ],
