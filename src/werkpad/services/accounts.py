@@ -18,7 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from werkpad.services.audit import LOGIN_OBJECT, login_purpose, utc_now
+from werkpad.services.audit import (
+    LOGIN_OBJECT,
+    login_purpose,
+    normalise_username,
+    record_login_event,
+    utc_now,
+)
 from werkpad.store.models import AuditEntry, User
 
 MAX_FAILED_LOGINS = 5
@@ -39,10 +45,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-def normalise_username(username: str) -> str:
-    return username.strip().lower()
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -105,36 +107,17 @@ def locked_usernames(
 
 def unlock_login(session: Session, acting: User, username: str) -> None:
     """The beheerder lifts a lock before the window has passed (audit-logged; caller commits)."""
-    session.add(
-        AuditEntry(
-            at=utc_now(),
-            user_id=acting.id,
-            action="LOGIN_UNLOCK",
-            object_type=LOGIN_OBJECT,
-            object_id=None,
-            purpose=login_purpose(username),
-        )
-    )
+    record_login_event(session, username, "LOGIN_UNLOCK", user_id=acting.id)
 
 
 def record_login_attempt(
-    session: Session,
-    username: str,
-    user: User | None,
-    *,
-    ok: bool,
-    ip: str | None,
-    now: datetime | None = None,
+    session: Session, username: str, user: User | None, *, ok: bool, ip: str | None
 ) -> None:
     """Write one login attempt to the audit log (the caller commits)."""
-    session.add(
-        AuditEntry(
-            at=now or utc_now(),
-            user_id=user.id if ok and user is not None else None,
-            action="LOGIN" if ok else "LOGIN_FAILED",
-            object_type=LOGIN_OBJECT,
-            object_id=None,
-            purpose=login_purpose(username),
-            ip=ip,
-        )
+    record_login_event(
+        session,
+        username,
+        "LOGIN" if ok else "LOGIN_FAILED",
+        user_id=user.id if ok and user is not None else None,
+        ip=ip,
     )

@@ -21,9 +21,31 @@ def utc_now() -> datetime:
 LOGIN_OBJECT = "login"
 
 
+def normalise_username(username: str) -> str:
+    """Usernames are stored and compared in lower case without surrounding spaces."""
+    return username.strip().lower()
+
+
 def login_purpose(username: str) -> str:
     """The audit purpose of a login attempt: the username as typed, normalised."""
-    return f"Inlogpoging {username.strip().lower()}"[:200]
+    return f"Inlogpoging {normalise_username(username)}"[:200]
+
+
+def record_login_event(
+    session: Session, username: str, action: str, *, user_id: int | None, ip: str | None = None
+) -> None:
+    """Add a login attempt or unlock for ``username`` to the audit log (the caller commits)."""
+    session.add(
+        AuditEntry(
+            at=utc_now(),
+            user_id=user_id,
+            action=action,
+            object_type=LOGIN_OBJECT,
+            object_id=None,
+            purpose=login_purpose(username),
+            ip=ip,
+        )
+    )
 
 
 def record_read(
@@ -103,7 +125,7 @@ def search_audit(session: Session, query: AuditQuery) -> AuditPage:
     elif query.username:
         conditions.append(
             AuditEntry.user_id.in_(
-                select(User.id).where(User.username == query.username.strip().lower())
+                select(User.id).where(User.username == normalise_username(query.username))
             )
         )
     if query.candidate_id is not None:
