@@ -39,6 +39,7 @@ from werkpad.services.employers import (
     vacancy_form_values,
     vacancy_requirements,
 )
+from werkpad.services.fields import Fields
 from werkpad.store.models import Employer, Proposal, User
 from werkpad.web.auth import get_session, require_role
 from werkpad.web.templating import templates
@@ -283,7 +284,7 @@ async def proposal_step(
                 proposal,
                 target,
                 today=today,
-                consent=str(data.get("consent") or "") in ("on", "ja", "1", "true"),
+                consent=Fields(data).flag("consent"),
                 reason=reason,
             )
         else:
