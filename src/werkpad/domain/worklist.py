@@ -238,6 +238,20 @@ def long_in_reintegration(facts: CandidateFacts, today: date, t: Thresholds) -> 
     )
 
 
+def stale_profile_signal(confirmed: date | None, today: date, days: int) -> Signal | None:
+    """A referred candidate's work profile not confirmed for more than ``days`` days: matching
+    on it shows outdated wishes. Not in ``RULES``: its norm is the matching setting
+    ``stale_after_days``, not a worklist threshold, so the service applies it beside them."""
+    if confirmed is not None and (today - confirmed).days <= days:
+        return None
+    when = _nl(confirmed) if confirmed else "nooit"
+    return Signal(
+        "STALE_WORK_PROFILE",
+        "Werkprofiel verouderd",
+        f"Laatst bevestigd: {when} (norm {days} dagen); bevestig het met de kandidaat.",
+    )
+
+
 RULES: tuple[Rule, ...] = (
     classification_missing,
     contact_frequency,

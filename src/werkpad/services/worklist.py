@@ -23,6 +23,7 @@ from werkpad.domain.worklist import (
     Signal,
     Thresholds,
     signals,
+    stale_profile_signal,
 )
 from werkpad.matching.store import ACTIVE_REFERRAL_STATES, load_settings
 from werkpad.services.access import candidate_scope
@@ -65,19 +66,6 @@ class _Acc:
     benefit_start: date | None = None
     profile_confirmed: date | None = None
     has_referred_profile: bool = False
-
-
-def stale_profile_signal(confirmed: date | None, today: date, days: int) -> Signal | None:
-    """A referred candidate's work profile not confirmed for more than ``days`` days (the
-    matching setting ``stale_after_days``): matching on it shows outdated wishes."""
-    if confirmed is not None and (today - confirmed).days <= days:
-        return None
-    when = confirmed.strftime("%d-%m-%Y") if confirmed else "nooit"
-    return Signal(
-        "STALE_WORK_PROFILE",
-        "Werkprofiel verouderd",
-        f"Laatst bevestigd: {when} (norm {days} dagen); bevestig het met de kandidaat.",
-    )
 
 
 def _track(acc: _Acc) -> str:
