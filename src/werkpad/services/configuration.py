@@ -185,17 +185,26 @@ def choose_scheme(session: Session, scheme: str) -> None:
     _put(session, SCHEME_KEY, {"scheme": scheme})
 
 
-def set_routing_threshold(session: Session, raw: Any) -> None:
-    """The loonwaarde at or below which the route goes to a specialised provider (empty: none)."""
+def _percentage(raw: Any) -> int | None:
+    """A whole percentage typed as "70" or "70%"; None when empty. ValueError when it is not a
+    whole number from 0 to 100."""
     text = str(raw or "").strip().rstrip("%").strip()
     if text == "":
-        _put(session, ROUTING_KEY, {**_routing_setting(session), "specialised_threshold": None})
-        return
+        return None
     if not text.isdigit() or not 0 <= int(text) <= 100:
+        raise ValueError(text)
+    return int(text)
+
+
+def set_routing_threshold(session: Session, raw: Any) -> None:
+    """The loonwaarde at or below which the route goes to a specialised provider (empty: none)."""
+    try:
+        threshold = _percentage(raw)
+    except ValueError:
         raise ValidationFailed(
             [FieldError("specialised_threshold", "Drempel: een percentage van 0 tot 100.")]
-        )
-    _put(session, ROUTING_KEY, {**_routing_setting(session), "specialised_threshold": int(text)})
+        ) from None
+    _put(session, ROUTING_KEY, {**_routing_setting(session), "specialised_threshold": threshold})
 
 
 def banded_route_types() -> list[Any]:
@@ -223,20 +232,19 @@ def set_routing_bands(session: Session, data: Mapping[str, Any]) -> tuple[Band, 
     bands: list[Band] = []
     for t in types:
         ends: dict[str, int] = {}
+        filled: list[bool] = []
         for end, word in (("min", "ondergrens"), ("max", "bovengrens")):
             field = band_field(t.code, end)
-            text = str(data.get(field) or "").strip().rstrip("%").strip()
-            if text == "":
-                continue
-            if not text.isdigit() or not 0 <= int(text) <= 100:
+            filled.append(str(data.get(field) or "").strip() != "")
+            try:
+                value = _percentage(data.get(field))
+            except ValueError:
                 errors.append(
                     FieldError(field, f"{t.label_nl}: {word} is een percentage van 0 tot 100.")
                 )
                 continue
-            ends[end] = int(text)
-        filled = [
-            str(data.get(band_field(t.code, end)) or "").strip() != "" for end in ("min", "max")
-        ]
+            if value is not None:
+                ends[end] = value
         if any(filled) and not all(filled):
             missing = "min" if not filled[0] else "max"
             errors.append(
