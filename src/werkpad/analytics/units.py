@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from werkpad.domain.codelists import code_list
+
 COUNT = "aantal"
 PERCENT = "procent"
 EURO = "euro"
@@ -80,8 +82,6 @@ SUBGROUP_CODE_LISTS = {"gos_cooccurrence": "gos_code", "caseload_flows": "benefi
 def code_label(kpi_id: str, code: str, *, subgroup: bool = False) -> str:
     """The Dutch label of a group (or subgroup) code of ``kpi_id``'s rows; empty when the value
     is not a code (``Totaal``, a band, a year)."""
-    from werkpad.domain.codelists import code_list
-
     name = (SUBGROUP_CODE_LISTS if subgroup else GROUP_CODE_LISTS).get(kpi_id)
     if not name or not code:
         return ""
