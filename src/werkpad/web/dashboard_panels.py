@@ -66,7 +66,11 @@ class Panel:
     success: SuccessDefinition | None = None
     hidden: int = 0
     notes: list[str] = field(default_factory=list)
-    secondary: bool = False  # cells hidden (x) so that a small count cannot be recomputed
+
+    @property
+    def secondary(self) -> bool:
+        """Whether cells are hidden (x) so that a small count cannot be recomputed."""
+        return any(cell.text == SECONDARY_MARKER for row in self.rows for cell in row)
 
 
 @dataclass(frozen=True)
@@ -167,12 +171,7 @@ def _stamp(panel: Panel, filters: Filters) -> Panel:
     text = f"{panel.kpi.id} v{panel.kpi.version} · peildatum {nl_date(filters.reference_date)}" + (
         f" · {panel.success.label}" if panel.success else ""
     )
-    chart = dc.stamped(panel.chart, text)
-    return replace(panel, chart=chart, secondary=panel.secondary or _has_x(panel))
-
-
-def _has_x(panel: Panel) -> bool:
-    return any(cell.text == SECONDARY_MARKER for row in panel.rows for cell in row)
+    return replace(panel, chart=dc.stamped(panel.chart, text))
 
 
 class _Links:
