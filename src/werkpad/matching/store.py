@@ -25,7 +25,7 @@ from werkpad.matching.reference import assess_pair
 from werkpad.matching.results import MatchResult, rank_candidates_for, rank_vacancies_for
 from werkpad.services.audit import record_change
 from werkpad.services.exits import ExitResult, end_route
-from werkpad.services.referrals import close_referral
+from werkpad.services.referrals import ACTIVE_REFERRAL_STATES, close_referral
 from werkpad.services.transitions import check_step, log_transition
 from werkpad.store.models import (
     Assessment,
@@ -44,7 +44,6 @@ from werkpad.store.models import (
 )
 
 SETTING_KEY = "matching"
-ACTIVE_REFERRAL_STATES = ("OPEN", "PICKED_UP")
 
 
 # --- configuration --------------------------------------------------------------------------

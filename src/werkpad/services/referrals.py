@@ -22,7 +22,7 @@ from werkpad.services.fields import Fields
 from werkpad.services.transitions import check_step, log_transition
 from werkpad.store.models import Assessment, Candidate, Referral, Route, User
 
-ACTIVE_STATES = ("OPEN", "PICKED_UP")
+ACTIVE_REFERRAL_STATES = ("OPEN", "PICKED_UP")
 MAX_TEXT = 2000
 
 
@@ -52,7 +52,7 @@ def refer(
     restrictions = f.text("restrictions", "Beperkingen", max_length=MAX_TEXT)
     active = session.scalar(
         select(Referral.id).where(
-            Referral.candidate_id == candidate.id, Referral.state.in_(ACTIVE_STATES)
+            Referral.candidate_id == candidate.id, Referral.state.in_(ACTIVE_REFERRAL_STATES)
         )
     )
     if active is not None:
@@ -192,7 +192,7 @@ def referred_pool(session: Session, *, today: date, limit: int = 200) -> list[Wo
     """Active referrals (open first, oldest first), one query."""
     rows = session.execute(
         _profile_query()
-        .where(Referral.state.in_(ACTIVE_STATES))
+        .where(Referral.state.in_(ACTIVE_REFERRAL_STATES))
         .order_by(Referral.state, Referral.referred_on, Referral.id)
         .limit(limit)
     ).all()
@@ -202,7 +202,9 @@ def referred_pool(session: Session, *, today: date, limit: int = 200) -> list[Wo
 def work_profile(session: Session, referral_id: int, *, today: date) -> WorkProfile | None:
     """The work profile of an active referral (None when there is no such referral)."""
     row = session.execute(
-        _profile_query().where(Referral.id == referral_id, Referral.state.in_(ACTIVE_STATES))
+        _profile_query().where(
+            Referral.id == referral_id, Referral.state.in_(ACTIVE_REFERRAL_STATES)
+        )
     ).one_or_none()
     return _profile(row, today) if row is not None else None
 
