@@ -125,7 +125,8 @@ def run_scale(url: str, with_baseline: bool, queue: mp.Queue) -> None:
     from datetime import date
 
     from werkpad.analytics import cooccurrence, durations, job_exits, ladder, reach
-    from werkpad.analytics.kpis import KpiContext, compute_kpis, work_reasons_route
+    from werkpad.analytics.kpis import KpiContext, compute_kpis
+    from werkpad.domain.outcomes import work_end_reasons
     from werkpad.services.snapshot import load_snapshot
     from werkpad.store.db import make_engine
 
@@ -151,7 +152,7 @@ def run_scale(url: str, with_baseline: bool, queue: mp.Queue) -> None:
     v_reach = reach.reach(snap.routes, snap.provisions)
     v_gos = cooccurrence.gos_cooccurrence(snap.provisions, codes)
     v_waits = durations.provision_waits(snap.provisions)
-    exits = job_exits.work_exits(snap.routes, work_reasons_route())
+    exits = job_exits.work_exits(snap.routes, work_end_reasons())
     v_dur = job_exits.durable_exit_rate(exits, snap.benefit_spells, reference_date=ref.date())
     v_ladder = ladder.ladder_rise_by_provision_type(
         ladder.ladder_moves(snap.provisions, snap.routes, snap.assessments)

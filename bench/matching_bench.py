@@ -22,7 +22,7 @@ from werkpad.matching.features import encode
 from werkpad.matching.geo import demo_geo
 from werkpad.matching.reference import rank_candidates
 from werkpad.matching.score import top_candidates
-from werkpad.matching.synthetic import synthetic_candidates, synthetic_vacancies
+from werkpad.synth.matching_profiles import synthetic_candidates, synthetic_vacancies
 
 TARGET_SECONDS = 2.0
 TARGET_SPEEDUP = 50.0

@@ -25,6 +25,7 @@ step() {
 step "ruff check" "$BIN/ruff" check src tests bench
 step "ruff format" "$BIN/ruff" format --check src tests bench
 step "mypy" "$BIN/mypy"
+step "import contract" "$BIN/lint-imports"
 # Two workers, distributed per test file: the browser tests live in one file, so the demo
 # municipality and its server are built once. (--dist loadgroup would be finer, but it silently
 # stops grouping on pytest 9.2: pytest-dev/pytest-xdist#1386.)

@@ -10,8 +10,9 @@ import pytest
 
 from werkpad.analytics import scope
 from werkpad.analytics.drilldown import Drill, UnknownDrill, drill_routes
-from werkpad.analytics.kpis import KpiContext, compute_kpis, work_reasons_route
-from werkpad.services.snapshot import Snapshot
+from werkpad.analytics.kpis import KpiContext, compute_kpis
+from werkpad.analytics.snapshot import Snapshot
+from werkpad.domain.outcomes import work_end_reasons
 
 T = pd.Timestamp
 REF = date(2023, 12, 31)
@@ -133,7 +134,7 @@ def test_drill_lists_have_as_many_routes_as_the_figure_counts() -> None:
     for row in _rows(reasons):
         drill = Drill("route_end_reasons", row["group"])
         assert (
-            len(drill_routes(snap, drill, years=YEARS, work_reasons=work_reasons_route()))
+            len(drill_routes(snap, drill, years=YEARS, work_reasons=work_end_reasons()))
             == (row["value"])
         )
         checked += 1
@@ -149,7 +150,7 @@ def test_drill_lists_have_as_many_routes_as_the_figure_counts() -> None:
     durable = _values(results, "durability", "exits")
     for row in _rows(durable[durable["period"] != "totaal"]):
         drill = Drill("durability", row["group"].split(" ")[0], int(row["period"]))
-        rows = drill_routes(snap, drill, years=YEARS, work_reasons=work_reasons_route())
+        rows = drill_routes(snap, drill, years=YEARS, work_reasons=work_end_reasons())
         assert len(rows) == row["value"]
         checked += 1
     assert checked >= 12

@@ -20,7 +20,7 @@ from werkpad.backup import (
     restore_database,
     verify_archive,
 )
-from werkpad.backup.cli import backup_app, restore_app
+from werkpad.cli.backup import backup_app, restore_app
 from werkpad.store.db import alembic_config, make_engine
 from werkpad.store.models import Base
 

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from werkpad.analytics.kpis import KpiContext, compute_kpis
-from werkpad.matching.store import candidate_reference, candidates_for_vacancy, route_for_placement
+from werkpad.services.matching import candidates_for_vacancy
+from werkpad.services.proposals import candidate_reference, route_for_placement
 from werkpad.services.snapshot import load_snapshot
 from werkpad.store.db import make_engine, session_factory
 from werkpad.store.models import FollowUp, Placement, Proposal, Route, Vacancy

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from werkpad.cli.exporting import export_app
 from werkpad.domain.bsn import is_valid_bsn
 from werkpad.exporting import MissingKey, export_analytics, load_key, person_pseudonym
-from werkpad.exporting.cli import export_app
 from werkpad.exporting.pseudonym import KEY_ENV, write_key_file
 from werkpad.importing import EXAMPLE_FOLDER, import_folder
 from werkpad.store.db import make_engine

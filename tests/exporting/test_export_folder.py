@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from werkpad.exporting.cli import export_app
+from werkpad.cli.exporting import export_app
 from werkpad.exporting.folder import export_folder
 from werkpad.importing import EXAMPLE_FOLDER, import_folder
 from werkpad.importing.spec import SPEC_BY_KIND

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from werkpad.cli.exporting import export_app
 from werkpad.domain.bsn import is_valid_bsn
-from werkpad.exporting.cli import export_app
 from werkpad.exporting.srg import (
     SrgDelivery,
     export_srg,

@@ -7,7 +7,7 @@ import csv
 import typer
 from typer.testing import CliRunner
 
-from werkpad.importing.cli import import_app
+from werkpad.cli.importing import import_app
 
 app = typer.Typer()
 app.add_typer(import_app, name="import")

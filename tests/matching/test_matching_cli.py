@@ -10,8 +10,8 @@ from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner
 
 import factories as f
-from werkpad.matching.cli import match_app
-from werkpad.matching.store import save_work_profile
+from werkpad.cli.matching import match_app
+from werkpad.services.matching import save_work_profile
 from werkpad.store.db import make_engine, session_factory
 from werkpad.store.models import Referral
 

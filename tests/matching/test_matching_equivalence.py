@@ -21,7 +21,7 @@ from werkpad.matching.features import (
 from werkpad.matching.geo import TRANSPORT, demo_geo
 from werkpad.matching.reference import rank_candidates, rank_vacancies
 from werkpad.matching.score import top_candidates, top_vacancies
-from werkpad.matching.synthetic import synthetic_candidates, synthetic_vacancies
+from werkpad.synth.matching_profiles import synthetic_candidates, synthetic_vacancies
 
 GEO = demo_geo()
 PLACES = sorted(GEO.xy)[:40]

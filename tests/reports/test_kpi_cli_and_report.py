@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from werkpad.analytics.definitions import kpi_definitions
+from werkpad.cli.reports import kpi_app, report_app
 from werkpad.domain.codelists import code_list
-from werkpad.reports.cli import kpi_app, report_app
 from werkpad.store.db import make_engine, upgrade
 from werkpad.synth import REFERENCE_DATE, run_synth
 

@@ -15,13 +15,8 @@ from werkpad.analytics.kpis import KpiContext, compute_kpis
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.worklist import Thresholds
 from werkpad.matching.config import MatchSettings
-from werkpad.matching.store import (
-    move_proposal,
-    place_proposal,
-    save_settings,
-    save_work_profile,
-    shortlist_candidate,
-)
+from werkpad.services.matching import save_settings, save_work_profile
+from werkpad.services.proposals import move_proposal, place_proposal, shortlist_candidate
 from werkpad.services.snapshot import load_snapshot
 from werkpad.services.worklist import build_worklist
 from werkpad.store.models import Candidate, Placement, Referral, Route, Team, User, Vacancy

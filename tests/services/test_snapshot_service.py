@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 import factories as f
-from werkpad.services.snapshot import job_types_frame, load_snapshot, work_end_reasons
+from werkpad.services.snapshot import load_snapshot
 
 
 def test_snapshot_frames_hold_no_bsn_or_names(session: Session, engine: Engine) -> None:
@@ -36,9 +36,3 @@ def test_snapshot_treats_later_events_as_not_yet_happened(session: Session, engi
     assert len(snap.routes) == 1
     assert snap.routes["end_date"].isna().all()
     assert snap.routes["end_reason"].isna().all()
-
-
-def test_code_list_frames_mark_regular_job_types_and_work_reasons() -> None:
-    regular = job_types_frame().set_index("code")["is_regular"].to_dict()
-    assert [code for code, flag in regular.items() if flag] == ["1", "2", "4", "6"]
-    assert set(work_end_reasons()) == {"JOB", "SELF_EMPLOYED"}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from vacancy_support import TODAY, VacancyWorld, build_vacancy_world
 from web_support import ClientFactory, World, session_csrf
 
-from werkpad.matching.store import candidate_reference
+from werkpad.services.proposals import candidate_reference
 from werkpad.store.db import make_engine, session_factory
 from werkpad.store.models import (
     FollowUp,

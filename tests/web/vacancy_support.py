@@ -13,8 +13,8 @@ from sqlalchemy import select
 from web_support import World
 
 import factories as f
-from werkpad.matching.store import save_work_profile
 from werkpad.services.clock import freeze_today
+from werkpad.services.matching import save_work_profile
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import Referral, Team, User
 

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from werkpad.analytics import dropout, job_exits, scope
+from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.codelists import code_list
-
-if TYPE_CHECKING:
-    from werkpad.services.snapshot import Snapshot
 
 ROUTE_COLUMNS = ["route_id", "person", "start_date", "end_date", "end_reason"]
 DRILLABLE = ("route_end_reasons", "reach", "dropout_by_benefit_duration", "durability")

@@ -14,7 +14,7 @@ The bridge between the analytics snapshot and the estimators in ``analytics.effe
 * risk-set matching (``staggered``): each participant in their start month against people on
   benefit in that month who have not (yet) started, so there is no immortal-time bias.
 
-Everything is a pure function of a :class:`~werkpad.services.snapshot.Snapshot`; no names or
+Everything is a pure function of a :class:`~werkpad.analytics.snapshot.Snapshot`; no names or
 BSNs are in the snapshot, and results are aggregates.
 """
 
@@ -34,8 +34,9 @@ from werkpad.analytics.effects.estimate import EffectEstimate, Method
 from werkpad.analytics.effects.panel import person_month_panel
 from werkpad.analytics.effects.staggered import estimate_staggered_effect, risk_set_table
 from werkpad.analytics.effects.subgroups import MIN_PEOPLE, effects_by_subgroup
+from werkpad.analytics.snapshot import Snapshot
+from werkpad.domain import outcomes
 from werkpad.domain.codelists import code_list
-from werkpad.services.snapshot import Snapshot
 
 TreatmentKind = Literal["provision_type", "gos_code", "route_type"]
 TREATMENT_KINDS: dict[str, str] = {
@@ -176,7 +177,7 @@ def usage_counts(snap: Snapshot, kind: TreatmentKind) -> pd.Series:
 
 def work_exit_events(snap: Snapshot, durable_months: int) -> pd.DataFrame:
     """person, exit_date, durable: routes ended with a work reason and placements in a job."""
-    work = code_list("route_end_reason").codes_where(is_work=True)
+    work = outcomes.work_end_reasons()
     ended = snap.routes[snap.routes["end_reason"].isin(work)]
     parts = [
         pd.DataFrame({"person": ended["person"], "exit_date": pd.to_datetime(ended["end_date"])}),

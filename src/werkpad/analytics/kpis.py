@@ -1,6 +1,6 @@
 """The KPI registry: id -> pure function over a snapshot, and the tidy result set.
 
-Every KPI function takes the pseudonymised :class:`~werkpad.services.snapshot.Snapshot` and a
+Every KPI function takes the pseudonymised :class:`~werkpad.analytics.snapshot.Snapshot` and a
 :class:`KpiContext` and returns a long frame with the columns ``period`` (a year, a quarter end,
 ``totaal`` or empty), ``group`` and ``subgroup`` (what the figure is about, or empty),
 ``measure`` and ``value``. :func:`compute_kpis` attaches the definition id, version, unit, kind,
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -36,10 +35,7 @@ from werkpad.analytics.definitions import (
     kpi_definitions,
     success_definition,
 )
-from werkpad.domain.codelists import code_list
-
-if TYPE_CHECKING:
-    from werkpad.services.snapshot import Snapshot
+from werkpad.analytics.snapshot import CodeFacts, Snapshot
 
 COLUMNS = ["period", "group", "subgroup", "measure", "value"]
 RESULT_COLUMNS = [
@@ -56,12 +52,14 @@ RESULT_COLUMNS = [
 @dataclass(frozen=True)
 class KpiContext:
     """What every KPI needs besides the data: the reference date, the years to report and the
-    chosen success definition."""
+    chosen success definition, and the code-list facts (which end reasons are work, which job
+    types regular) the figures classify by."""
 
     reference_date: date
     years: list[int]
     success: SuccessDefinition = field(default_factory=success_definition)
     targets_path: str | None = None
+    facts: CodeFacts = field(default_factory=CodeFacts.from_code_lists)
 
     @classmethod
     def for_snapshot(
@@ -71,18 +69,6 @@ class KpiContext:
         chosen = list(years) if years is not None else list(range(ref.year - 3, ref.year + 1))
         definition = success_definition(success) if success else success_definition()
         return cls(reference_date=ref, years=chosen, success=definition)
-
-
-def work_reasons_route() -> list[str]:
-    return code_list("route_end_reason").codes_where(is_work=True)
-
-
-def success_reasons_route() -> list[str]:
-    return code_list("route_end_reason").codes_where(is_success=True)
-
-
-def work_reasons_benefit() -> list[str]:
-    return code_list("benefit_end_reason").codes_where(is_work=True)
 
 
 def _long(
@@ -128,8 +114,7 @@ def kpi_reach(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
 
 
 def kpi_route_end_reasons(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
-    labels = {c.code: c.label_nl for c in code_list("route_end_reason")}
-    frame = end_reasons.route_end_reasons(snap.routes, labels)
+    frame = end_reasons.route_end_reasons(snap.routes, ctx.facts.route_end_reason_labels)
     return _long(frame, group="end_reason", measures=["count", "share_pct"])
 
 
@@ -143,14 +128,13 @@ def kpi_job_exits_by_type(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
 
 
 def kpi_regular_job_share(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
-    from werkpad.services.snapshot import job_types_frame
-
-    frame = _years(job_exits.regular_job_share_by_year(snap.placements, job_types_frame()), ctx)
+    share = job_exits.regular_job_share_by_year(snap.placements, ctx.facts.job_types)
+    frame = _years(share, ctx)
     return _long(frame, period="year", measures=["placements", "regular", "share_pct"])
 
 
 def kpi_work_or_school_exits(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
-    ended = snap.routes[snap.routes["end_reason"].isin(success_reasons_route())]
+    ended = snap.routes[snap.routes["end_reason"].isin(ctx.facts.success_route_reasons)]
     counts = ended.groupby([ended["end_date"].dt.year.rename("year"), "end_reason"]).size()
     frame = counts.rename("routes").reset_index()
     frame = frame[frame["year"].isin(ctx.years)]
@@ -163,7 +147,7 @@ def kpi_durability(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     frame = durability.durability(
         snap.routes,
         snap.benefit_spells,
-        work_reasons=work_reasons_route(),
+        work_reasons=list(ctx.facts.work_route_reasons),
         reference_date=ctx.reference_date,
     )
     frame = frame[frame["year"].isin([*map(str, ctx.years), "all"])].copy()
@@ -202,7 +186,7 @@ def kpi_waiting_time(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
 
 
 def kpi_gos_cooccurrence(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
-    codes = [c.code for c in code_list("gos_code")]
+    codes = list(ctx.facts.gos_codes)
     matrix = cooccurrence.gos_cooccurrence(snap.provisions, codes)
     shares = pd.Series(matrix[codes].stack(future_stack=True), name="share_pct").reset_index()
     routes = matrix["routes"].rename("routes").reset_index().assign(also_has="")
@@ -247,7 +231,7 @@ def _cohort(snap: Snapshot, ctx: KpiContext, by: str) -> pd.DataFrame:
             snap.provisions,
             cohort_date=start,
             period_end=end,
-            work_reasons=work_reasons_benefit(),
+            work_reasons=list(ctx.facts.work_benefit_reasons),
         )
         shares = cohort_outflow.outflow_share(outcomes, by).rename_axis(by).reset_index()
         frames.append(_long(shares.assign(year=year), period="year", group=by,
@@ -265,7 +249,10 @@ def kpi_cohort_outflow_training(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame
 
 def kpi_divosa_outflow_rate(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     frame = cohort_outflow.divosa_outflow_rate(
-        snap.dossiers, snap.benefit_spells, years=ctx.years, work_reasons=work_reasons_benefit()
+        snap.dossiers,
+        snap.benefit_spells,
+        years=ctx.years,
+        work_reasons=list(ctx.facts.work_benefit_reasons),
     )
     return _long(frame, period="year", measures=["to_work", "average_stock", "rate_pct"])
 
@@ -332,7 +319,7 @@ def kpi_net_cost_per_route(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
 
 
 def kpi_net_cost_per_durable_exit(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
-    exits = job_exits.work_exits(snap.routes, work_reasons_route())
+    exits = job_exits.work_exits(snap.routes, list(ctx.facts.work_route_reasons))
     rates = job_exits.durable_exit_rate(
         exits,
         snap.benefit_spells,

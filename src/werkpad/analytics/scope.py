@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from werkpad.services.snapshot import Snapshot
+from werkpad.analytics.snapshot import Snapshot
 
 _PERSON_FRAMES = ("routes", "placements", "benefit_spells", "assessments", "exemptions", "dossiers")
 

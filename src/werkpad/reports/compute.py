@@ -9,8 +9,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from werkpad.analytics.kpis import KpiContext, compute_kpis
+from werkpad.analytics.snapshot import Snapshot
 from werkpad.services.clock import Clock
-from werkpad.services.snapshot import Snapshot, load_snapshot
+from werkpad.services.snapshot import load_snapshot
 
 
 def kpi_results(

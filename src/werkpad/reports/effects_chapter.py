@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from werkpad.analytics.evaluation import EvaluationSpec, evaluate, usage_counts
-from werkpad.services.snapshot import Snapshot
+from werkpad.analytics.snapshot import Snapshot
 
 TOP = 3
 REPORT_BOOTSTRAP = 100

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from werkpad.domain.codelists import code_list
 from werkpad.matching.features import DAYS, DEMANDS
-from werkpad.matching.store import vacancy_open_on
 from werkpad.services.audit import record_change
 from werkpad.services.fields import Fields
+from werkpad.services.matching import vacancy_open_on
 from werkpad.store.models import Employer, Proposal, User, Vacancy
 
 # Employer size classes: the code list ``employer_size`` (a municipality may extend it).

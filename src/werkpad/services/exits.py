@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.follow_up import follow_up_due_dates, is_return_to_benefit
+from werkpad.domain.outcomes import is_work_exit
 from werkpad.services.audit import record_change
 from werkpad.services.fields import Fields
 from werkpad.services.transitions import log_transition
@@ -29,11 +30,6 @@ from werkpad.store.models import (
 )
 
 PLACEMENT_REQUIRED = frozenset({"JOB"})
-
-
-def is_work_exit(end_reason: str | None) -> bool:
-    found = code_list("route_end_reason").get(end_reason) if end_reason else None
-    return bool(found and found.attr("is_work"))
 
 
 def _instrument_codes(data: Mapping[str, Any]) -> list[str]:

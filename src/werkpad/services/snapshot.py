@@ -1,19 +1,18 @@
 """The one place that reads the operational store into analysis frames.
 
 The frames are pseudonymised: a person is the internal candidate id under the column ``person``;
-no BSN, name, address or contact details leave this module. ``werkpad.analytics`` works on
-these frames only.
+no BSN, name, address or contact details leave this module. The type itself lives with the
+engine (``werkpad.analytics.snapshot``); ``werkpad.analytics`` works on these frames only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from werkpad.domain.codelists import code_list
+from werkpad.analytics.snapshot import Snapshot
 from werkpad.store.models import (
     Assessment,
     BenefitDossier,
@@ -40,45 +39,6 @@ _DATES = (
     "booked_on",
     "registered_on",
 )
-
-
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame()
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Pseudonymised analysis frames as of ``reference_date``.
-
-    The first four frames are always filled by :func:`load_snapshot`; the others default to
-    empty frames so hand-built snapshots in tests only need what they use:
-
-    * ``persons``: person, birth_year, sex, migration_background, statushouder, team_id,
-      registered_on (no BSN, names or address);
-    * ``assessments``: person, assessed_on, scheme, segment, ladder_step, language_level;
-    * ``exemptions``: person, exemption_type, start_date, end_date;
-    * ``dossiers``: dossier_id, person (the applicant), opened_on, closed_on;
-    * ``budgets``: year, cost_item, amount; ``cost_lines``: booked_on, cost_item, amount,
-      provision_id;
-    * ``teams``: team_id, fte; ``staff``: team_id, role, fte (one row per active user).
-
-    ``benefit_spells`` also carries ``dossier_id`` and ``end_reason``; ``provisions`` carries
-    the catalogue flags ``kind``, ``is_language`` and ``is_work_directed_training``.
-    """
-
-    reference_date: date
-    routes: pd.DataFrame
-    provisions: pd.DataFrame
-    placements: pd.DataFrame
-    benefit_spells: pd.DataFrame
-    persons: pd.DataFrame = field(default_factory=_empty)
-    assessments: pd.DataFrame = field(default_factory=_empty)
-    exemptions: pd.DataFrame = field(default_factory=_empty)
-    dossiers: pd.DataFrame = field(default_factory=_empty)
-    budgets: pd.DataFrame = field(default_factory=_empty)
-    cost_lines: pd.DataFrame = field(default_factory=_empty)
-    teams: pd.DataFrame = field(default_factory=_empty)
-    staff: pd.DataFrame = field(default_factory=_empty)
 
 
 def _frame(engine: Engine, statement: object, columns: list[str]) -> pd.DataFrame:
@@ -302,20 +262,3 @@ def _cost_lines(engine: Engine, ref: date) -> pd.DataFrame:
     )
     frame["amount"] = pd.to_numeric(frame["amount"]).astype("float64")
     return frame
-
-
-def job_types_frame() -> pd.DataFrame:
-    """The job-type code list as a frame with ``code`` and ``is_regular``."""
-    return pd.DataFrame(
-        [(c.code, bool(c.attr("is_regular"))) for c in code_list("job_type")],
-        columns=["code", "is_regular"],
-    )
-
-
-def work_end_reasons() -> list[str]:
-    """Route end reasons that are an exit to work (attribute ``is_work``)."""
-    return code_list("route_end_reason").codes_where(is_work=True)
-
-
-def end_reason_labels() -> dict[str, str]:
-    return {c.code: c.label_nl for c in code_list("route_end_reason")}

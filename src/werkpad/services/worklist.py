@@ -25,9 +25,9 @@ from werkpad.domain.worklist import (
     signals,
     stale_profile_signal,
 )
-from werkpad.matching.store import load_settings
 from werkpad.services.access import candidate_scope
 from werkpad.services.caseload import in_service_on
+from werkpad.services.matching import load_settings
 from werkpad.services.referrals import ACTIVE_REFERRAL_STATES
 from werkpad.store.models import (
     Assessment,

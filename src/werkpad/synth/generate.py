@@ -11,7 +11,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from werkpad.matching.synth_tables import add_matching_tables
 from werkpad.synth.benefits import build_benefits
 from werkpad.synth.calibration import SCALES, Scale
 from werkpad.synth.casework import (
@@ -27,6 +26,7 @@ from werkpad.synth.casework import (
 from werkpad.synth.catalogue import build_provider_types_and_providers
 from werkpad.synth.employers import build_employers, build_vacancies
 from werkpad.synth.frames import SynthData, day
+from werkpad.synth.matching_tables import add_matching_tables
 from werkpad.synth.money import build_money
 from werkpad.synth.names import NamePools
 from werkpad.synth.organisation import build_organisation, district_team_count

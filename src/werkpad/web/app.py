@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from werkpad.services.clock import Clock
 from werkpad.store.db import make_engine, session_factory
-from werkpad.web.auth import Forbidden, NotAuthenticated
+from werkpad.web.errors import Forbidden, NotAuthenticated, NotFound
 from werkpad.web.security import SECURITY_HEADERS, CsrfFailed, resolve_secret_key
 from werkpad.web.static_assets import plotly_js
 from werkpad.web.templating import templates
@@ -34,7 +34,6 @@ from werkpad.web.views import (
     team,
     vacancies,
 )
-from werkpad.web.views.candidate import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "werkpad_session"

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, joinedload
 
 from werkpad.store.models import User
+from werkpad.web.errors import Forbidden, NotAuthenticated
 from werkpad.web.security import check_csrf
 
 ALL_ROLES = ("KLANTMANAGER", "ACCOUNTMANAGER", "TEAMLEIDER", "ANALIST", "BEHEERDER")
@@ -24,14 +25,6 @@ START_PAGES = {
     "ANALIST": "/dashboard",
     "BEHEERDER": "/beheer/audit",
 }
-
-
-class NotAuthenticated(Exception):
-    """No valid login: HTML pages redirect to /login, the API answers 401."""
-
-
-class Forbidden(Exception):
-    """Logged in, but this role may not do this: 403 without any data."""
 
 
 def get_session(request: Request) -> Iterator[Session]:

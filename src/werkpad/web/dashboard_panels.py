@@ -20,10 +20,10 @@ from werkpad.analytics.definitions import (
     success_definition,
 )
 from werkpad.analytics.kpis import KpiContext, compute_kpis
+from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import SECONDARY_MARKER, suppress
 from werkpad.analytics.targets import load_targets, targets_vs_realisation
 from werkpad.domain.codelists import code_list
-from werkpad.services.snapshot import Snapshot
 from werkpad.web import dashboard_charts as dc
 from werkpad.web.dashboard_filters import Filters
 from werkpad.web.templating import money, nl_date, percent

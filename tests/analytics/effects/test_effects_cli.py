@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from werkpad.analytics.effects.cli import evaluate_app
 from werkpad.analytics.effects.simulate import COVARIATES, simulate_flat
+from werkpad.cli.effects import evaluate_app
 
 runner = CliRunner()
 ARGS = [

@@ -20,7 +20,8 @@ from werkpad.analytics.evaluation import (
     usage_counts,
     work_exit_events,
 )
-from werkpad.services.snapshot import Snapshot, load_snapshot
+from werkpad.analytics.snapshot import Snapshot
+from werkpad.services.snapshot import load_snapshot
 from werkpad.store.db import make_engine, upgrade
 from werkpad.synth import REFERENCE_DATE, run_synth
 

@@ -6,12 +6,8 @@ rules out "no effect", how far the raw comparison was off, and what to distrust.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from werkpad.analytics.effects.balance import SMD_THRESHOLD
-
-if TYPE_CHECKING:
-    from werkpad.analytics.effects.estimate import EffectEstimate
+from werkpad.analytics.effects.result import EffectEstimate
 
 MIN_GROUP = 50  # below this many treated (or matched) people an estimate says too little
 MAX_UNMATCHED_SHARE = 0.05

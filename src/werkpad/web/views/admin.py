@@ -37,8 +37,8 @@ from werkpad.services.configuration import (
 )
 from werkpad.store.models import Candidate, Team, User
 from werkpad.web.auth import ADMIN_ROLES, get_session, require_role
+from werkpad.web.errors import NotFound
 from werkpad.web.templating import templates
-from werkpad.web.views.candidate import NotFound
 
 router = APIRouter(prefix="/beheer")
 ACTION_LABELS = {

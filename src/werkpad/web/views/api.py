@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
-from werkpad.matching.store import candidate_reference, candidates_for_vacancy
 from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_read
 from werkpad.services.candidate_file import (
@@ -20,8 +19,11 @@ from werkpad.services.candidate_file import (
 )
 from werkpad.services.candidates import PossibleDuplicate, register_candidate
 from werkpad.services.caseload import list_caseload
+from werkpad.services.matching import candidates_for_vacancy
+from werkpad.services.proposals import candidate_reference
 from werkpad.store.models import Candidate, User, Vacancy
-from werkpad.web.auth import ALL_ROLES, CASE_ROLES, Forbidden, client_ip, get_session, require_role
+from werkpad.web.auth import ALL_ROLES, CASE_ROLES, client_ip, get_session, require_role
+from werkpad.web.errors import Forbidden, NotFound
 from werkpad.web.schemas import (
     CandidateCreated,
     CandidateDetail,
@@ -35,7 +37,6 @@ from werkpad.web.schemas import (
 )
 from werkpad.web.templating import templates
 from werkpad.web.views import chain
-from werkpad.web.views.candidate import NotFound
 from werkpad.web.views.caseload import CaseloadParams, caseload_params
 
 router = APIRouter(prefix="/api", tags=["api"])

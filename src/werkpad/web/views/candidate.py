@@ -19,10 +19,6 @@ FILE_PURPOSE = "Kandidaatdossier ingezien (web)"
 CONFIRM_FIELD = "bevestig_ander_persoon"
 
 
-class NotFound(Exception):
-    """The object does not exist."""
-
-
 def _intake_context(
     db: Session,
     user: User,

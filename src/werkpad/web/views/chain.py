@@ -53,9 +53,10 @@ from werkpad.store.models import (
     Route,
     User,
 )
-from werkpad.web.auth import CASE_ROLES, Forbidden, client_ip, get_session, require_role
+from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
+from werkpad.web.errors import Forbidden, NotFound
 from werkpad.web.templating import templates
-from werkpad.web.views.candidate import FILE_PURPOSE, NotFound
+from werkpad.web.views.candidate import FILE_PURPOSE
 
 router = APIRouter()
 MULTI_VALUED = ("instruments",)

@@ -15,9 +15,10 @@ from sqlalchemy import Engine, select
 
 from werkpad.analytics.definitions import success_definitions
 from werkpad.analytics.scope import latest_segments
+from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import DEFAULT_THRESHOLD
 from werkpad.domain.codelists import code_list
-from werkpad.services.snapshot import Snapshot, load_snapshot
+from werkpad.services.snapshot import load_snapshot
 from werkpad.store.models import Team, User
 from werkpad.web.auth import DASHBOARD_ROLES, require_role
 from werkpad.web.dashboard_filters import (

@@ -18,9 +18,10 @@ from sqlalchemy import Engine, select
 
 from werkpad.analytics import scope
 from werkpad.analytics.drilldown import Drill, UnknownDrill, drill_routes
+from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.codelists import code_list
+from werkpad.domain.outcomes import work_end_reasons
 from werkpad.services.access import candidate_scope
-from werkpad.services.snapshot import Snapshot, work_end_reasons
 from werkpad.store.models import Candidate, User
 from werkpad.web.auth import require_role
 from werkpad.web.templating import templates

@@ -41,9 +41,10 @@ from werkpad.analytics.evaluation import (
     evaluate,
     usage_counts,
 )
+from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import DEFAULT_THRESHOLD, suppress
 from werkpad.domain.codelists import code_list
-from werkpad.services.snapshot import Snapshot, load_snapshot
+from werkpad.services.snapshot import load_snapshot
 from werkpad.store.models import User
 from werkpad.web.auth import require_role
 from werkpad.web.templating import templates

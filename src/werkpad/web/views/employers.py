@@ -24,8 +24,8 @@ from werkpad.services.employers import (
 )
 from werkpad.store.models import Employer, User
 from werkpad.web.auth import get_session, require_role
+from werkpad.web.errors import NotFound
 from werkpad.web.templating import templates
-from werkpad.web.views.candidate import NotFound
 
 router = APIRouter(prefix="/werkgevers")
 READ_ROLES = ("ACCOUNTMANAGER", "TEAMLEIDER")

@@ -14,8 +14,8 @@ from werkpad.services.audit import record_read
 from werkpad.services.referrals import pick_up, referred_pool, return_referral, work_profile
 from werkpad.store.models import Referral, User
 from werkpad.web.auth import client_ip, get_session, require_role
+from werkpad.web.errors import NotFound
 from werkpad.web.templating import templates
-from werkpad.web.views.candidate import NotFound
 
 router = APIRouter(prefix="/matching")
 MATCHING_ROLES = ("ACCOUNTMANAGER",)

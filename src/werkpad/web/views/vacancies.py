@@ -21,15 +21,6 @@ from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.lifecycle import PROPOSAL
 from werkpad.matching.features import DAY_LABELS_NL, DAYS, DEMAND_LABELS_NL, DEMANDS
-from werkpad.matching.store import (
-    candidate_reference,
-    candidates_for_vacancy,
-    move_proposal,
-    place_proposal,
-    proposal_steps,
-    shortlist_candidate,
-    vacancy_pipeline,
-)
 from werkpad.services.employers import (
     VACANCY_STATUSES,
     is_open_on,
@@ -40,10 +31,19 @@ from werkpad.services.employers import (
     vacancy_requirements,
 )
 from werkpad.services.fields import Fields
+from werkpad.services.matching import candidates_for_vacancy
+from werkpad.services.proposals import (
+    candidate_reference,
+    move_proposal,
+    place_proposal,
+    proposal_steps,
+    shortlist_candidate,
+    vacancy_pipeline,
+)
 from werkpad.store.models import Employer, Proposal, User
 from werkpad.web.auth import get_session, require_role
+from werkpad.web.errors import NotFound
 from werkpad.web.templating import templates
-from werkpad.web.views.candidate import NotFound
 from werkpad.web.views.employers import READ_ROLES, WRITE_ROLES, form_data
 
 router = APIRouter(prefix="/vacatures")

@@ -10,6 +10,12 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
+from werkpad.cli.backup import backup_app, restore_app
+from werkpad.cli.effects import evaluate_app
+from werkpad.cli.exporting import export_app
+from werkpad.cli.importing import import_app
+from werkpad.cli.matching import match_app
+from werkpad.cli.reports import kpi_app, report_app
 from werkpad.config import database_url
 from werkpad.store.db import make_engine, upgrade
 
@@ -19,14 +25,7 @@ app.add_typer(db_app, name="db")
 
 
 def _mount_subcommands() -> None:
-    """Sub-apps live beside the code they drive; the CLI only mounts them."""
-    from werkpad.analytics.effects.cli import evaluate_app
-    from werkpad.backup.cli import backup_app, restore_app
-    from werkpad.exporting.cli import export_app
-    from werkpad.importing.cli import import_app
-    from werkpad.matching.cli import match_app
-    from werkpad.reports.cli import kpi_app, report_app
-
+    """Each command group is a module of this package; the top-level app only mounts them."""
     app.add_typer(import_app, name="import")
     app.add_typer(export_app, name="export")
     app.add_typer(evaluate_app, name="evaluate")

@@ -13,17 +13,16 @@ from sqlalchemy.orm import Session
 import factories as f
 from werkpad.domain.errors import ValidationFailed
 from werkpad.matching.config import MatchSettings, Weights
-from werkpad.matching.store import (
+from werkpad.services.matching import (
     candidates_for_vacancy,
     import_centroids,
     load_geo,
     load_settings,
-    move_proposal,
     save_settings,
     save_work_profile,
-    shortlist,
     vacancies_for_candidate,
 )
+from werkpad.services.proposals import move_proposal, shortlist
 from werkpad.store.models import Proposal, Referral, StateTransition, User, Vacancy
 
 TODAY = date(2026, 3, 1)

@@ -16,8 +16,8 @@ from rich.table import Table
 from werkpad.config import database_url
 from werkpad.domain.errors import ValidationFailed
 from werkpad.matching.results import MatchResult
-from werkpad.matching.store import candidates_for_vacancy, vacancies_for_candidate
 from werkpad.services.clock import read_frozen_today
+from werkpad.services.matching import candidates_for_vacancy, vacancies_for_candidate
 from werkpad.store.db import make_engine, session_factory, upgrade
 
 match_app = typer.Typer(

@@ -1,0 +1,89 @@
+"""The analytic input: pseudonymised frames as of a reference date, and the code-list facts the
+figures need. Services fill a :class:`Snapshot` from the store (``werkpad.services.snapshot``);
+the engines in this package only ever see these types, so the same functions run on a
+municipality, on a national data set or on a hand-built frame in a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from werkpad.domain import outcomes
+from werkpad.domain.codelists import code_list
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Pseudonymised analysis frames as of ``reference_date``.
+
+    The first four frames are always filled by :func:`load_snapshot`; the others default to
+    empty frames so hand-built snapshots in tests only need what they use:
+
+    * ``persons``: person, birth_year, sex, migration_background, statushouder, team_id,
+      registered_on (no BSN, names or address);
+    * ``assessments``: person, assessed_on, scheme, segment, ladder_step, language_level;
+    * ``exemptions``: person, exemption_type, start_date, end_date;
+    * ``dossiers``: dossier_id, person (the applicant), opened_on, closed_on;
+    * ``budgets``: year, cost_item, amount; ``cost_lines``: booked_on, cost_item, amount,
+      provision_id;
+    * ``teams``: team_id, fte; ``staff``: team_id, role, fte (one row per active user).
+
+    ``benefit_spells`` also carries ``dossier_id`` and ``end_reason``; ``provisions`` carries
+    the catalogue flags ``kind``, ``is_language`` and ``is_work_directed_training``.
+    """
+
+    reference_date: date
+    routes: pd.DataFrame
+    provisions: pd.DataFrame
+    placements: pd.DataFrame
+    benefit_spells: pd.DataFrame
+    persons: pd.DataFrame = field(default_factory=_empty)
+    assessments: pd.DataFrame = field(default_factory=_empty)
+    exemptions: pd.DataFrame = field(default_factory=_empty)
+    dossiers: pd.DataFrame = field(default_factory=_empty)
+    budgets: pd.DataFrame = field(default_factory=_empty)
+    cost_lines: pd.DataFrame = field(default_factory=_empty)
+    teams: pd.DataFrame = field(default_factory=_empty)
+    staff: pd.DataFrame = field(default_factory=_empty)
+
+
+@dataclass(frozen=True)
+class CodeFacts:
+    """The classifications a figure depends on, taken from the code lists once and passed in
+    through the KPI context (so a test or another municipality can state its own).
+
+    * ``work_route_reasons``: route end reasons that are an exit to work (``is_work``);
+    * ``success_route_reasons``: route end reasons counted as a successful end (``is_success``);
+    * ``work_benefit_reasons``: benefit end reasons that are an exit to work;
+    * ``route_end_reason_labels``: code -> Dutch label;
+    * ``job_types``: frame ``code``, ``is_regular`` (Den Haag's "regular" job types);
+    * ``gos_codes``: the GOS phases in catalogue order.
+    """
+
+    work_route_reasons: tuple[str, ...]
+    success_route_reasons: tuple[str, ...]
+    work_benefit_reasons: tuple[str, ...]
+    route_end_reason_labels: dict[str, str]
+    job_types: pd.DataFrame
+    gos_codes: tuple[str, ...]
+
+    @classmethod
+    def from_code_lists(cls) -> CodeFacts:
+        return cls(
+            work_route_reasons=tuple(outcomes.work_end_reasons()),
+            success_route_reasons=tuple(outcomes.success_end_reasons()),
+            work_benefit_reasons=tuple(outcomes.benefit_work_end_reasons()),
+            route_end_reason_labels={c.code: c.label_nl for c in code_list("route_end_reason")},
+            job_types=pd.DataFrame(
+                [(c.code, bool(c.attr("is_regular"))) for c in code_list("job_type")],
+                columns=["code", "is_regular"],
+            ),
+            gos_codes=tuple(c.code for c in code_list("gos_code")),
+        )
