@@ -230,11 +230,34 @@ def encode(
     settings: MatchSettings,
     geo: Geo,
 ) -> Encoded:
+    """Both sides as dense arrays over one feature space: a candidate row holds 0/1 per
+    feature, a vacancy column the milli-points (or -penalty) that feature earns there."""
     cands = sorted(candidates, key=lambda c: c.candidate_id)
     vacs = sorted(vacancies, key=lambda v: v.vacancy_id)
-    w = settings.weights
+    cols = _feature_columns(vacs)
+    cand = _candidate_matrix(cands, cols)
+    vac = np.zeros((len(vacs), len(cols.index)), dtype=np.float32)
+    for i, v in enumerate(vacs):
+        _score_vacancy_row(vac[i], v, cols, settings)
+    travel_group, vac_place, travel = _travel_table(cands, vacs, settings, geo)
+    return Encoded(
+        candidate_ids=np.array([c.candidate_id for c in cands], dtype=np.int64),
+        vacancy_ids=np.array([v.vacancy_id for v in vacs], dtype=np.int64),
+        cand=cand,
+        vac_t=np.ascontiguousarray(vac.T),
+        hours_min=np.array([c.hours_min for c in cands], dtype=np.int8),
+        hours_max=np.array([c.hours_max for c in cands], dtype=np.int8),
+        vac_hours=np.array([v.hours for v in vacs], dtype=np.int8),
+        travel_group=travel_group,
+        vac_place=vac_place,
+        travel=travel,
+    )
+
+
+def _feature_columns(vacs: Sequence[VacancyProfile]) -> _Columns:
+    """The feature space: fixed blocks first, then what the vacancies ask for."""
     cols = _Columns()
-    const = cols.col("const", "")
+    cols.col("const", "")
     for lvl in (*LANGUAGE_LEVELS, "?"):
         cols.col("lang", lvl)
     for lvl in (*EDUCATION_LEVELS, "?"):
@@ -253,9 +276,12 @@ def encode(
             cols.col("exp", v.occupation)
         for s in v.skills:
             cols.col("skill", s)
+    return cols
 
-    n_f = len(cols.index)
+
+def _candidate_matrix(cands: Sequence[CandidateProfile], cols: _Columns) -> F32:
     idx = cols.index
+    const = idx[("const", "")]
     hit_rows: list[int] = []
     hit_cols: list[int] = []
     for j, c in enumerate(cands):
@@ -274,57 +300,49 @@ def encode(
             rows.append(idx[("licence", "none")])
         hit_rows.extend([j] * len(rows))
         hit_cols.extend(rows)
-    cand = np.zeros((len(cands), n_f), dtype=np.float32)
+    cand = np.zeros((len(cands), len(idx)), dtype=np.float32)
     cand[hit_rows, hit_cols] = 1.0
+    return cand
 
-    vac = np.zeros((len(vacs), n_f), dtype=np.float32)
-    for i, v in enumerate(vacs):
-        row = vac[i]
-        row[idx[("sector", v.sector)]] += w.milli("sector")
-        if v.occupation is not None:
-            row[idx[("occ", v.occupation)]] += w.milli("occupation")
-            row[idx[("exp", v.occupation)]] += w.milli("experience")
-        if v.skills:
-            unit = unit_milli(w.milli("skills"), len(v.skills))
-            for s in v.skills:
-                row[idx[("skill", s)]] += unit
-        else:
-            row[const] += w.milli("skills")
-        if v.days:
-            unit = unit_milli(w.milli("days"), len(v.days))
-            for d in v.days:
-                row[idx[("day", d)]] += unit
-        else:
-            row[const] += w.milli("days")
-        need_lang = level_index(LANGUAGE_LEVELS, v.language_min)
-        for k, lvl in enumerate(LANGUAGE_LEVELS):
-            row[idx[("lang", lvl)]] += round(w.milli("language") * level_fraction(k, need_lang))
-        row[idx[("lang", "?")]] += round(w.milli("language") * level_fraction(None, need_lang))
-        need_edu = level_index(EDUCATION_LEVELS, v.education_min)
-        for k, lvl in enumerate(EDUCATION_LEVELS):
-            row[idx[("edu", lvl)]] += round(w.milli("education") * level_fraction(k, need_edu))
-        row[idx[("edu", "?")]] += round(w.milli("education") * level_fraction(None, need_edu))
-        row[idx[("lks", "full")]] += w.milli("lks")
-        if v.suitable_for_lks or v.suitable_for_garantiebaan:
-            row[idx[("lks", "needs")]] += w.milli("lks")
-        if v.driving_licence:
-            row[idx[("licence", "none")]] -= PENALTY
-        for code in v.demands:
-            row[idx[("restr", code)]] -= PENALTY
 
-    travel_group, vac_place, travel = _travel_table(cands, vacs, settings, geo)
-    return Encoded(
-        candidate_ids=np.array([c.candidate_id for c in cands], dtype=np.int64),
-        vacancy_ids=np.array([v.vacancy_id for v in vacs], dtype=np.int64),
-        cand=cand,
-        vac_t=np.ascontiguousarray(vac.T),
-        hours_min=np.array([c.hours_min for c in cands], dtype=np.int8),
-        hours_max=np.array([c.hours_max for c in cands], dtype=np.int8),
-        vac_hours=np.array([v.hours for v in vacs], dtype=np.int8),
-        travel_group=travel_group,
-        vac_place=vac_place,
-        travel=travel,
-    )
+def _score_vacancy_row(
+    row: F32, v: VacancyProfile, cols: _Columns, settings: MatchSettings
+) -> None:
+    """Fill one vacancy's column of milli-points in place."""
+    idx = cols.index
+    const = idx[("const", "")]
+    w = settings.weights
+    row[idx[("sector", v.sector)]] += w.milli("sector")
+    if v.occupation is not None:
+        row[idx[("occ", v.occupation)]] += w.milli("occupation")
+        row[idx[("exp", v.occupation)]] += w.milli("experience")
+    if v.skills:
+        unit = unit_milli(w.milli("skills"), len(v.skills))
+        for s in v.skills:
+            row[idx[("skill", s)]] += unit
+    else:
+        row[const] += w.milli("skills")
+    if v.days:
+        unit = unit_milli(w.milli("days"), len(v.days))
+        for d in v.days:
+            row[idx[("day", d)]] += unit
+    else:
+        row[const] += w.milli("days")
+    need_lang = level_index(LANGUAGE_LEVELS, v.language_min)
+    for k, lvl in enumerate(LANGUAGE_LEVELS):
+        row[idx[("lang", lvl)]] += round(w.milli("language") * level_fraction(k, need_lang))
+    row[idx[("lang", "?")]] += round(w.milli("language") * level_fraction(None, need_lang))
+    need_edu = level_index(EDUCATION_LEVELS, v.education_min)
+    for k, lvl in enumerate(EDUCATION_LEVELS):
+        row[idx[("edu", lvl)]] += round(w.milli("education") * level_fraction(k, need_edu))
+    row[idx[("edu", "?")]] += round(w.milli("education") * level_fraction(None, need_edu))
+    row[idx[("lks", "full")]] += w.milli("lks")
+    if v.suitable_for_lks or v.suitable_for_garantiebaan:
+        row[idx[("lks", "needs")]] += w.milli("lks")
+    if v.driving_licence:
+        row[idx[("licence", "none")]] -= PENALTY
+    for code in v.demands:
+        row[idx[("restr", code)]] -= PENALTY
 
 
 def _travel_table(

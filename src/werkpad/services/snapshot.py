@@ -56,7 +56,43 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
     today): rows that start after the reference date are left out, and ends after it are
     treated as still open."""
     ref = reference_date or date.today()
-    routes = _frame(
+    routes = _routes(engine, ref)
+    provisions = _provisions(engine, ref)
+    placements = _placements(engine, ref)
+    spells = _benefit_spells(engine, ref)
+    ref_ts = pd.Timestamp(ref)
+    for frame in (routes, provisions, placements, spells):
+        frame.loc[frame["end_date"] > ref_ts, "end_date"] = pd.NaT
+    routes.loc[routes["end_date"].isna(), "end_reason"] = None
+    spells.loc[spells["end_date"].isna(), "end_reason"] = None
+    provisions["cost"] = pd.to_numeric(provisions["cost"], errors="coerce")
+    for flag in ("is_language", "is_work_directed_training"):
+        provisions[flag] = provisions[flag].fillna(False).astype(bool)
+    return Snapshot(
+        ref,
+        routes,
+        provisions,
+        placements,
+        spells,
+        persons=_persons(engine, ref),
+        assessments=_assessments(engine, ref),
+        exemptions=_exemptions(engine, ref_ts),
+        dossiers=_dossiers(engine, ref_ts),
+        budgets=_budgets(engine),
+        cost_lines=_cost_lines(engine, ref),
+        teams=_frame(engine, select(Team.id, Team.fte), ["team_id", "fte"]).astype(
+            {"fte": "float64"}
+        ),
+        staff=_frame(
+            engine,
+            select(User.team_id, User.role, User.fte).where(User.active.is_(True)),
+            ["team_id", "role", "fte"],
+        ).astype({"fte": "float64"}),
+    )
+
+
+def _routes(engine: Engine, ref: date) -> pd.DataFrame:
+    return _frame(
         engine,
         select(
             Route.id,
@@ -69,7 +105,10 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
         ).where(Route.start_date <= ref),
         ["route_id", "person", "team_id", "route_type", "start_date", "end_date", "end_reason"],
     )
-    provisions = _frame(
+
+
+def _provisions(engine: Engine, ref: date) -> pd.DataFrame:
+    return _frame(
         engine,
         select(
             Provision.id,
@@ -100,7 +139,10 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
             "is_work_directed_training",
         ],
     )
-    placements = _frame(
+
+
+def _placements(engine: Engine, ref: date) -> pd.DataFrame:
+    return _frame(
         engine,
         select(
             Placement.id,
@@ -121,7 +163,10 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
             "contract_type",
         ],
     )
-    spells = _frame(
+
+
+def _benefit_spells(engine: Engine, ref: date) -> pd.DataFrame:
+    return _frame(
         engine,
         select(
             BenefitSpell.candidate_id,
@@ -132,35 +177,6 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
             BenefitSpell.end_reason,
         ).where(BenefitSpell.start_date <= ref),
         ["person", "benefit_type", "start_date", "end_date", "dossier_id", "end_reason"],
-    )
-    ref_ts = pd.Timestamp(ref)
-    for frame in (routes, provisions, placements, spells):
-        frame.loc[frame["end_date"] > ref_ts, "end_date"] = pd.NaT
-    routes.loc[routes["end_date"].isna(), "end_reason"] = None
-    spells.loc[spells["end_date"].isna(), "end_reason"] = None
-    provisions["cost"] = pd.to_numeric(provisions["cost"], errors="coerce")
-    for flag in ("is_language", "is_work_directed_training"):
-        provisions[flag] = provisions[flag].fillna(False).astype(bool)
-    return Snapshot(
-        ref,
-        routes,
-        provisions,
-        placements,
-        spells,
-        persons=_persons(engine, ref),
-        assessments=_assessments(engine, ref),
-        exemptions=_exemptions(engine, ref_ts),
-        dossiers=_dossiers(engine, ref_ts),
-        budgets=_budgets(engine),
-        cost_lines=_cost_lines(engine, ref),
-        teams=_frame(engine, select(Team.id, Team.fte), ["team_id", "fte"]).astype(
-            {"fte": "float64"}
-        ),
-        staff=_frame(
-            engine,
-            select(User.team_id, User.role, User.fte).where(User.active.is_(True)),
-            ["team_id", "role", "fte"],
-        ).astype({"fte": "float64"}),
     )
 
 
