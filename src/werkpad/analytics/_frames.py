@@ -46,7 +46,10 @@ def latest_as_of(
         for name in columns:
             left[name] = pd.Series([None] * len(left), dtype=object)
         return left.drop(columns="_row")
+    # Both keys in one resolution: a broadcast Timestamp scalar gives microseconds.
+    left[key_date] = pd.to_datetime(left[key_date]).astype("datetime64[ns]")
     right = events[[by, event_date, *columns]].dropna(subset=[event_date])
+    right[event_date] = pd.to_datetime(right[event_date]).astype("datetime64[ns]")
     right = right.sort_values(event_date, kind="stable")
     left_sorted = left.sort_values(key_date, kind="stable")
     merged = pd.merge_asof(
@@ -72,3 +75,8 @@ def share(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.Se
     if isinstance(numerator, pd.Series):
         return numerator * 100.0 / denominator if denominator else numerator * float("nan")
     return float(numerator) * 100.0 / denominator if denominator else float("nan")
+
+
+def share_of(count: float, total: float) -> float:
+    """count * 100 / total for two scalars, NaN when the total is 0."""
+    return float(count) * 100.0 / total if total else float("nan")

@@ -25,8 +25,14 @@ from werkpad.analytics import (
     durability,
     durations,
     end_reasons,
+    inflow,
+    intensity,
     job_exits,
     ladder,
+    life_domains,
+    lks,
+    long_stay,
+    participation,
     reach,
     targets,
 )
@@ -60,6 +66,7 @@ class KpiContext:
     success: SuccessDefinition = field(default_factory=success_definition)
     targets_path: str | None = None
     facts: CodeFacts = field(default_factory=CodeFacts.from_code_lists)
+    induction_weeks: int = 8
 
     @classmethod
     def for_snapshot(
@@ -339,6 +346,99 @@ def kpi_cost_per_client_by_provision_type(snap: Snapshot, ctx: KpiContext) -> pd
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 
+# --- the evaluators' recommendations -----------------------------------------------------
+
+
+def kpi_inflow_speed(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    frame = inflow.inflow_speed(
+        snap.benefit_spells,
+        snap.contacts,
+        snap.provisions,
+        snap.routes,
+        snap.assessments,
+        reference_date=ctx.reference_date,
+        years=ctx.years,
+    )
+    return _long(frame, period="year", group="segment", subgroup="origin",
+                 measures=inflow.SPEED_MEASURES)  # fmt: skip
+
+
+def kpi_induction_week_uptake(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    frame = inflow.induction_week_uptake(
+        snap.benefit_spells,
+        snap.provisions,
+        snap.routes,
+        snap.assessments,
+        reference_date=ctx.reference_date,
+        years=ctx.years,
+        weeks=ctx.induction_weeks,
+    )
+    return _long(frame, period="year", group="segment",
+                 measures=["new_clients", "judged", "started", "started_pct"])  # fmt: skip
+
+
+def kpi_contact_intensity(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    years = intensity.person_years(
+        snap.routes,
+        snap.contacts,
+        snap.assessments,
+        years=ctx.years,
+        reference_date=ctx.reference_date,
+        work_route=ctx.facts.segment_work_route,
+    )
+    frame = intensity.contact_intensity(years, snap.persons)
+    return _long(frame, period="year", group="group", subgroup="track",
+                 measures=intensity.MEASURES)  # fmt: skip
+
+
+def kpi_lks_placements(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    frame = lks.lks_by_year(
+        snap.placements,
+        snap.placement_instruments,
+        snap.cost_lines,
+        years=ctx.years,
+        reference_date=ctx.reference_date,
+    )
+    return _long(frame, period="year", measures=lks.MEASURES)
+
+
+def kpi_participation_outcomes(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    frame = participation.participation_outcomes(
+        snap.assessments,
+        snap.benefit_spells,
+        snap.routes,
+        snap.provisions,
+        years=ctx.years,
+        reference_date=ctx.reference_date,
+        work_route=ctx.facts.segment_work_route,
+    )
+    return _long(frame, period="year", measures=participation.MEASURES)
+
+
+def kpi_long_stay_caseload(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    frame = long_stay.long_stay(
+        snap.benefit_spells,
+        snap.contacts,
+        snap.provisions,
+        snap.routes,
+        years=ctx.years,
+        reference_date=ctx.reference_date,
+    )
+    return _long(frame, period="year", measures=long_stay.MEASURES)
+
+
+def kpi_life_domains(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    frame = life_domains.life_domain_problems(
+        snap.life_domains,
+        snap.benefit_spells,
+        snap.routes,
+        snap.provisions,
+        reference_date=ctx.reference_date,
+        problem_max=ctx.facts.life_domain_problem_max,
+    )
+    return _long(frame, group="domain", measures=life_domains.MEASURES)
+
+
 KpiFunction = Callable[["Snapshot", KpiContext], pd.DataFrame]
 
 REGISTRY: dict[str, KpiFunction] = {
@@ -365,6 +465,13 @@ REGISTRY: dict[str, KpiFunction] = {
     "net_cost_per_route": kpi_net_cost_per_route,
     "net_cost_per_durable_exit": kpi_net_cost_per_durable_exit,
     "cost_per_client_by_provision_type": kpi_cost_per_client_by_provision_type,
+    "inflow_speed": kpi_inflow_speed,
+    "induction_week_uptake": kpi_induction_week_uptake,
+    "contact_intensity": kpi_contact_intensity,
+    "lks_placements": kpi_lks_placements,
+    "participation_outcomes": kpi_participation_outcomes,
+    "long_stay_caseload": kpi_long_stay_caseload,
+    "life_domains": kpi_life_domains,
 }
 # Depend on the choice of success definition (the others carry an empty success_definition).
 USES_SUCCESS = {"net_cost_per_durable_exit"}

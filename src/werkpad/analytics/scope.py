@@ -17,7 +17,16 @@ import pandas as pd
 
 from werkpad.analytics.snapshot import Snapshot
 
-_PERSON_FRAMES = ("routes", "placements", "benefit_spells", "assessments", "exemptions", "dossiers")
+_PERSON_FRAMES = (
+    "routes",
+    "placements",
+    "benefit_spells",
+    "assessments",
+    "exemptions",
+    "dossiers",
+    "contacts",
+    "life_domains",
+)
 
 
 def latest_segments(assessments: pd.DataFrame) -> pd.Series:
@@ -62,6 +71,12 @@ def restrict(snap: Snapshot, *, team_id: int | None = None, segment: str | None 
     routes = changes.get("routes", snap.routes)
     provisions = snap.provisions
     changes["provisions"] = provisions[provisions["route_id"].isin(routes["route_id"])]
+    instruments = snap.placement_instruments
+    if not instruments.empty:
+        placements = changes.get("placements", snap.placements)
+        changes["placement_instruments"] = instruments[
+            instruments["placement_id"].isin(placements["placement_id"])
+        ].reset_index(drop=True)
     if team_id is not None:
         for name in ("staff", "teams"):
             frame = getattr(snap, name)

@@ -33,7 +33,15 @@ class Snapshot:
     * ``dossiers``: dossier_id, person (the applicant), opened_on, closed_on;
     * ``budgets``: year, cost_item, amount; ``cost_lines``: booked_on, cost_item, amount,
       provision_id;
-    * ``teams``: team_id, fte; ``staff``: team_id, role, fte (one row per active user).
+    * ``teams``: team_id, fte; ``staff``: team_id, role, fte (one row per active user);
+    * ``contacts``: person, contact_date (no summaries: they are free text about a person);
+    * ``placement_instruments``: placement_id, instrument, loonwaarde_pct;
+    * ``life_domains``: person, assessed_on, domain, score (the ZRM scores of an assessment,
+      1 = acute problem .. 5 = fully self-reliant).
+
+    ``persons`` also carries ``klantmanager_id`` (a staff id, for the teamleider's own view);
+    ``benefit_spells`` carries ``application_date``; ``placements`` carries ``hours_per_week``;
+    ``provisions`` carries ``provision_name`` and ``srg_code`` (catalogue data, not personal).
 
     ``benefit_spells`` also carries ``dossier_id`` and ``end_reason``; ``provisions`` carries
     the catalogue flags ``kind``, ``is_language`` and ``is_work_directed_training``.
@@ -52,6 +60,9 @@ class Snapshot:
     cost_lines: pd.DataFrame = field(default_factory=_empty)
     teams: pd.DataFrame = field(default_factory=_empty)
     staff: pd.DataFrame = field(default_factory=_empty)
+    contacts: pd.DataFrame = field(default_factory=_empty)
+    placement_instruments: pd.DataFrame = field(default_factory=_empty)
+    life_domains: pd.DataFrame = field(default_factory=_empty)
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,9 @@ class CodeFacts:
     * ``work_benefit_reasons``: benefit end reasons that are an exit to work;
     * ``route_end_reason_labels``: code -> Dutch label;
     * ``job_types``: frame ``code``, ``is_regular`` (Den Haag's "regular" job types);
-    * ``gos_codes``: the GOS phases in catalogue order.
+    * ``gos_codes``: the GOS phases in catalogue order;
+    * ``segment_work_route``: segment -> whether it is on the work route (false: participation);
+    * ``life_domain_problem_max``: ZRM life domain -> the highest score that is a problem.
     """
 
     work_route_reasons: tuple[str, ...]
@@ -73,6 +86,8 @@ class CodeFacts:
     route_end_reason_labels: dict[str, str]
     job_types: pd.DataFrame
     gos_codes: tuple[str, ...]
+    segment_work_route: dict[str, bool] = field(default_factory=dict)
+    life_domain_problem_max: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_code_lists(cls) -> CodeFacts:
@@ -86,4 +101,10 @@ class CodeFacts:
                 columns=["code", "is_regular"],
             ),
             gos_codes=tuple(c.code for c in code_list("gos_code")),
+            segment_work_route={
+                c.code: c.attr("work_route") is not False for c in code_list("segment")
+            },
+            life_domain_problem_max={
+                c.code: int(c.attr("problem_max_score", 2)) for c in code_list("life_domain")
+            },
         )

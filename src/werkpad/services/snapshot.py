@@ -19,10 +19,12 @@ from werkpad.store.models import (
     BenefitSpell,
     Budget,
     Candidate,
+    Contact,
     CostLine,
     DossierMember,
     Exemption,
     Placement,
+    PlacementInstrument,
     Provision,
     ProvisionType,
     Route,
@@ -38,6 +40,8 @@ _DATES = (
     "closed_on",
     "booked_on",
     "registered_on",
+    "application_date",
+    "contact_date",
 )
 
 
@@ -88,6 +92,13 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
             select(User.team_id, User.role, User.fte).where(User.active.is_(True)),
             ["team_id", "role", "fte"],
         ).astype({"fte": "float64"}),
+        contacts=_frame(
+            engine,
+            select(Contact.candidate_id, Contact.contact_date).where(Contact.contact_date <= ref),
+            ["person", "contact_date"],
+        ),
+        placement_instruments=_placement_instruments(engine, ref),
+        life_domains=_life_domains(engine, ref),
     )
 
 
@@ -122,6 +133,8 @@ def _provisions(engine: Engine, ref: date) -> pd.DataFrame:
             ProvisionType.kind,
             ProvisionType.is_language,
             ProvisionType.is_work_directed_training,
+            ProvisionType.name,
+            ProvisionType.srg_code,
         )
         .join(ProvisionType, ProvisionType.id == Provision.provision_type_id)
         .where(Provision.start_date <= ref),
@@ -137,6 +150,8 @@ def _provisions(engine: Engine, ref: date) -> pd.DataFrame:
             "kind",
             "is_language",
             "is_work_directed_training",
+            "provision_name",
+            "srg_code",
         ],
     )
 
@@ -152,6 +167,7 @@ def _placements(engine: Engine, ref: date) -> pd.DataFrame:
             Placement.end_date,
             Placement.job_type,
             Placement.contract_type,
+            Placement.hours_per_week,
         ).where(Placement.start_date <= ref),
         [
             "placement_id",
@@ -161,6 +177,7 @@ def _placements(engine: Engine, ref: date) -> pd.DataFrame:
             "end_date",
             "job_type",
             "contract_type",
+            "hours_per_week",
         ],
     )
 
@@ -175,8 +192,17 @@ def _benefit_spells(engine: Engine, ref: date) -> pd.DataFrame:
             BenefitSpell.end_date,
             BenefitSpell.dossier_id,
             BenefitSpell.end_reason,
+            BenefitSpell.application_date,
         ).where(BenefitSpell.start_date <= ref),
-        ["person", "benefit_type", "start_date", "end_date", "dossier_id", "end_reason"],
+        [
+            "person",
+            "benefit_type",
+            "start_date",
+            "end_date",
+            "dossier_id",
+            "end_reason",
+            "application_date",
+        ],
     )
 
 
@@ -191,6 +217,7 @@ def _persons(engine: Engine, ref: date) -> pd.DataFrame:
             Candidate.statushouder,
             Candidate.team_id,
             Candidate.registered_on,
+            Candidate.klantmanager_id,
         ).where(Candidate.registered_on <= ref),
         [
             "person",
@@ -200,6 +227,7 @@ def _persons(engine: Engine, ref: date) -> pd.DataFrame:
             "statushouder",
             "team_id",
             "registered_on",
+            "klantmanager_id",
         ],
     )
     # Only the birth year leaves the store: enough for age bands, less identifying.
@@ -255,6 +283,42 @@ def _dossiers(engine: Engine, ref_ts: pd.Timestamp) -> pd.DataFrame:
         ["dossier_id", "person", "opened_on", "closed_on"],
     )
     frame.loc[frame["closed_on"] > ref_ts, "closed_on"] = pd.NaT
+    return frame
+
+
+def _placement_instruments(engine: Engine, ref: date) -> pd.DataFrame:
+    frame = _frame(
+        engine,
+        select(
+            PlacementInstrument.placement_id,
+            PlacementInstrument.instrument,
+            PlacementInstrument.loonwaarde_pct,
+        )
+        .join(Placement, Placement.id == PlacementInstrument.placement_id)
+        .where(Placement.start_date <= ref),
+        ["placement_id", "instrument", "loonwaarde_pct"],
+    )
+    frame["loonwaarde_pct"] = pd.to_numeric(frame["loonwaarde_pct"]).astype("Float64")
+    return frame
+
+
+def _life_domains(engine: Engine, ref: date) -> pd.DataFrame:
+    """One row per scored ZRM life domain of an assessment (the scores are a JSON column)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Assessment.candidate_id, Assessment.assessed_on, Assessment.zrm_scores).where(
+                Assessment.assessed_on <= ref, Assessment.zrm_scores.is_not(None)
+            )
+        ).all()
+    records = [
+        (person, day, str(domain), int(score))
+        for person, day, scores in rows
+        if isinstance(scores, dict)
+        for domain, score in scores.items()
+        if isinstance(score, int | float) and not isinstance(score, bool)
+    ]
+    frame = pd.DataFrame(records, columns=["person", "assessed_on", "domain", "score"])
+    frame["assessed_on"] = pd.to_datetime(frame["assessed_on"])
     return frame
 
 
