@@ -99,6 +99,11 @@ def read_file(
     return _check_shape(path.name, kind, frame)
 
 
+def file_of(label: str) -> str:
+    """The file name in an error's file label (``persons.xlsx, werkblad Gegevens``)."""
+    return label.split(", werkblad ", 1)[0]
+
+
 class _FileProblem(Exception):
     def __init__(self, reason: str, row: int = 0) -> None:
         super().__init__(reason)
@@ -106,16 +111,36 @@ class _FileProblem(Exception):
         self.row = row
 
 
+# A multi-byte UTF-8 sequence (two to four bytes); in real Windows-1252 text these byte pairs
+# ("Ã©" and the like) do not occur, so finding one means the file was written as UTF-8.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
 def decode(raw: bytes) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252; anything else refused."""
+    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252; anything else refused.
+
+    A file that is UTF-8 except for a few bytes (one row edited in another program) is refused
+    rather than decoded whole as Windows-1252, which would garble every accented name in it.
+    """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
         raise _FileProblem(
             "tekenset niet ondersteund (UTF-16 of binair bestand); sla op als CSV UTF-8"
         )
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    row = raw[:bad_at].count(b"\n") + 1
+    position = bad_at - (raw.rfind(b"\n", 0, bad_at) + 1) + 1
+    if _UTF8_SEQUENCE.search(raw):
+        raise _FileProblem(
+            f"tekenset gemengd: het bestand is UTF-8, maar rij {row} heeft op positie {position} "
+            f"een teken (byte {raw[bad_at]:#04x}) in een andere tekenset, waarschijnlijk "
+            "Windows-1252; verbeter die rij of sla het hele bestand op als CSV UTF-8",
+            row,
+        )
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:

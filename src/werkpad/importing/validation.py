@@ -9,6 +9,7 @@ file or at a row already in the database).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -32,6 +33,8 @@ class KnownKeys:
 
     keys: dict[str, set[str]] = field(default_factory=dict)
     unique: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    # start date of every route in the database, so exits.csv can be checked without routes.csv
+    route_starts: dict[str, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def validate_folder(
             result.files[spec.kind] = parsed
             result.errors.extend(errors)
     result.errors.extend(check_references(result.files, known, unreadable or set()))
-    result.errors.extend(check_exits(result.files))
+    result.errors.extend(check_exits(result.files, known))
     result.errors.sort()
     return result
 
@@ -85,11 +88,13 @@ def _max_length(spec: FileSpec, column: Column) -> int | None:
     return getattr(table.c[column.target].type, "length", None)
 
 
-def _parse_column(spec: FileSpec, column: Column, text: pd.Series) -> cells.Parsed:
+def _parse_column(
+    spec: FileSpec, column: Column, text: pd.Series, decimal_mark: str | None
+) -> cells.Parsed:
     if column.kind == "int":
         return cells.parse_int(text, column.minimum, column.maximum)
     if column.kind == "decimal":
-        return cells.parse_decimal(text, column.minimum, column.maximum)
+        return cells.parse_decimal(text, column.minimum, column.maximum, decimal_mark)
     if column.kind == "date":
         return cells.parse_date(text)
     if column.kind == "bool":
@@ -130,8 +135,9 @@ def validate_file(raw: RawFile, known: KnownKeys) -> tuple[ParsedFile, list[RowE
     spec, text, name = _spec(raw.kind), raw.frame, raw.name
     errors: list[RowError] = []
     values: dict[str, pd.Series] = {}
+    mark = cells.decimal_mark(text[c.name] for c in spec.columns if c.kind == "decimal")
     for column in spec.columns:
-        parsed, reasons = _parse_column(spec, column, text[column.name])
+        parsed, reasons = _parse_column(spec, column, text[column.name], mark)
         errors.extend(_errors(name, column.name, reasons, text[column.name]))
         if column.required:
             empty = text[column.name] == ""
@@ -319,16 +325,26 @@ def check_references(
     return errors
 
 
-def check_exits(files: dict[str, ParsedFile]) -> list[RowError]:
-    """An exit must not contradict routes.csv and cannot precede the route's start."""
+def check_exits(files: dict[str, ParsedFile], known: KnownKeys | None = None) -> list[RowError]:
+    """An exit must not contradict routes.csv and cannot precede the route's start.
+
+    The start comes from routes.csv when the route is in it (those rows are written first),
+    else from the route already in the database.
+    """
     exits, routes = files.get("exits"), files.get("routes")
-    if exits is None or routes is None:
+    if exits is None:
         return []
-    route = routes.frame.drop_duplicates(KEY).set_index(KEY)
     frame = exits.frame
-    start = frame["route_id"].map(route["start_date"])
-    end = frame["route_id"].map(route["end_date"])
-    reason = frame["route_id"].map(route["end_reason"])
+    in_database = pd.Series((known or KnownKeys()).route_starts, dtype=object)
+    start = frame["route_id"].map(in_database)
+    end = pd.Series(None, index=frame.index, dtype=object)
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    if routes is not None:
+        route = routes.frame.drop_duplicates(KEY).set_index(KEY)
+        in_file = frame["route_id"].isin(route.index)
+        start = start.where(~in_file, frame["route_id"].map(route["start_date"]))
+        end = frame["route_id"].map(route["end_date"])
+        reason = frame["route_id"].map(route["end_reason"])
     errors: list[RowError] = []
     early = _as_datetime(frame["exit_date"]) < _as_datetime(start)
     errors.extend(
