@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -175,10 +175,23 @@ def parse_date(text: pd.Series) -> Parsed:
         result[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     bad = _empty_reasons(text)
     bad[filled & result.isna()] = "geen geldige datum (gebruik JJJJ-MM-DD of DD-MM-JJJJ)"
+    serial = filled & result.isna() & text.str.fullmatch(r"\d{5}(\.0+)?")
+    bad[serial] = text[serial].map(_serial_date_reason)
     values = result.dt.date.astype(object).where(result.notna(), None)
     out_of_range = values.map(lambda d: d is not None and not (_MIN_DATE <= d <= _MAX_DATE))
     bad[out_of_range.astype(bool)] = "datum ligt buiten 1900-2100"
     return _none_where(values, filled & (bad == "")), bad
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's date numbers (1900 date system)
+
+
+def _serial_date_reason(value: str) -> str:
+    day = _EXCEL_EPOCH + timedelta(days=int(float(value)))
+    return (
+        f"geen geldige datum: {int(float(value))} lijkt een Excel-datumgetal ({day.isoformat()}); "
+        "geef de kolom in Excel de celopmaak Datum, of schrijf JJJJ-MM-DD"
+    )
 
 
 def parse_bool(text: pd.Series) -> Parsed:

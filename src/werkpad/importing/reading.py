@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from werkpad.importing.errors import RowError
 from werkpad.importing.spec import SPEC_BY_KIND
+from werkpad.importing.xlsx import XlsxProblem, cell_name, read_data_sheet
 
 DEFAULT_MAX_FILE_MB = 40
 SUFFIXES = (".csv", ".xlsx")
@@ -30,6 +34,9 @@ class RawFile:
     kind: str
     name: str
     frame: pd.DataFrame
+    # What each cell was in a workbook (same shape as ``frame``): "" text, date or empty; "n" a
+    # number cell; "f" a formula without a stored result. None for CSV: every cell is text.
+    kinds: pd.DataFrame | None = None
 
 
 @dataclass
@@ -91,9 +98,10 @@ def read_file(
         return None, [RowError(path.name, 0, "", reason)]
     if size == 0:
         return None, [RowError(path.name, 0, "", "bestand is leeg")]
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path, kind, max_file_mb)
     try:
-        is_xlsx = path.suffix.lower() == ".xlsx"
-        frame = _read_xlsx(path) if is_xlsx else _read_csv(path.read_bytes())
+        frame = _read_csv(path.read_bytes())
     except _FileProblem as problem:
         return None, [RowError(path.name, problem.row, "", problem.reason)]
     return _check_shape(path.name, kind, frame)
@@ -206,41 +214,102 @@ def _cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)):
+        return number_text(value)
     return str(value)
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    from openpyxl import load_workbook
+def number_text(value: float) -> str:
+    """A number cell as plain digits with a decimal point, never in exponent notation: ``1e-05``
+    becomes ``0.00001`` and 7436671.0 becomes ``7436671``."""
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
 
+
+def _read_xlsx(path: Path, kind: str, max_file_mb: float) -> tuple[RawFile | None, list[RowError]]:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, xml or format errors: all mean "not a readable workbook"
-        raise _FileProblem(
-            f"bestand is geen leesbaar XLSX-werkboek ({type(exc).__name__})"
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    if not rows:
-        raise _FileProblem("bestand is leeg")
-    header = rows[0]
+        sheet = read_data_sheet(path, kind, max_file_mb)
+    except XlsxProblem as problem:
+        return None, [RowError(path.name, 0, "", problem.reason)]
+    label = f"{path.name}, werkblad {sheet.name}"
+    rows = sheet.rows
+    if not rows or all(_cell_text(v) == "" for v in rows[0]):
+        return None, [RowError(label, 0, "", "bestand is leeg of de kopregel (rij 1) is leeg")]
+    header = [_cell_text(v) for v in rows[0]]
     while header and header[-1] == "":
-        header = header[:-1]
+        header.pop()
     width = len(header)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    errors: list[RowError] = []
+    body: list[list[str]] = []
+    numbers: list[tuple[int, int]] = []
+    for i in range(1, len(rows)):
+        row = rows[i]
+        if len(row) > width:
+            errors.extend(_right_of_header(label, i, row, width))
+            row = row[:width]
+        line: list[str] = []
+        for j, value in enumerate(row):
+            kind_of = type(value)
+            if kind_of is str:
+                line.append(value)
+            elif kind_of is float or kind_of is int:
+                numbers.append((i - 1, j))
+                line.append(number_text(value))
+            else:
+                line.append(_cell_text(value))
+        line.extend([""] * (width - len(line)))
+        body.append(line)
+    kinds = np.full((len(body), width), "", dtype="<U1")
+    for i, j in numbers:
+        kinds[i, j] = "n"
+    for i, j in sheet.uncalculated:
+        if 1 <= i <= len(body) and j < width:
+            kinds[i - 1, j] = "f"
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    raw, shape_errors = _check_shape(label, kind, frame, pd.DataFrame(kinds, columns=header))
+    return raw, errors + shape_errors
+
+
+def _right_of_header(label: str, index: int, row: list[Any], width: int) -> list[RowError]:
+    """A value beyond the last named column: an error, as a CSV line with too many fields is."""
+    last = cell_name(0, width - 1)[:-1] if width else "-"
+    return [
+        RowError(
+            label,
+            index + 1,
+            "",
+            f"cel {cell_name(index, j)} ligt rechts van de laatste kolom van de kopregel "
+            f"({last}); geef de kolom een naam in rij 1 of wis de cel",
+            _cell_text(row[j]),
+        )
+        for j in range(width, len(row))
+        if _cell_text(row[j]) != ""
+    ]
+
+
+def header_name(value: str) -> str:
+    """A header cell as a column name: case, spacing and look-alike spaces (a non-breaking space
+    from a web page or Word) do not matter."""
+    return re.sub(r"\s+", "_", unicodedata.normalize("NFKC", value).strip().lower())
+
+
+def _odd_characters(name: str) -> str:
+    odd = sorted({c for c in name if not (c.isascii() and c.isprintable())})
+    if not odd:
+        return ""
+    codes = ", ".join(f"U+{ord(c):04X}" for c in odd)
+    return f" (de naam bevat een onzichtbaar of bijzonder teken: {codes})"
 
 
 def _check_shape(
-    name: str, kind: str, frame: pd.DataFrame
+    name: str, kind: str, frame: pd.DataFrame, kinds: pd.DataFrame | None = None
 ) -> tuple[RawFile | None, list[RowError]]:
     spec = SPEC_BY_KIND[kind]
     frame = frame.fillna("").astype(str)
-    header = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    header = [header_name(str(c)) for c in frame.columns]
     errors: list[RowError] = []
     # Excel leaves nameless empty columns behind trailing separators: drop those silently.
     blank = [
@@ -249,6 +318,7 @@ def _check_shape(
     if blank:
         keep = [i for i in range(len(header)) if i not in blank]
         frame, header = frame.iloc[:, keep], [header[i] for i in keep]
+        kinds = kinds.iloc[:, keep] if kinds is not None else None
     seen: set[str] = set()
     for column in header:
         if column == "":
@@ -262,7 +332,11 @@ def _check_shape(
         if column not in spec.column_names:
             errors.append(
                 RowError(
-                    name, 1, column, "onbekende kolom; controleer de spelling of laat haar weg"
+                    name,
+                    1,
+                    column,
+                    "onbekende kolom; controleer de spelling of laat haar weg"
+                    + _odd_characters(column),
                 )
             )
     for col in spec.columns:
@@ -274,7 +348,12 @@ def _check_shape(
     frame.columns = pd.Index(header)
     frame = frame.apply(lambda s: s.str.strip())
     frame.index = pd.RangeIndex(2, len(frame) + 2)
-    frame = frame[(frame != "").any(axis=1)]
+    filled = (frame != "").any(axis=1)
+    if kinds is not None:
+        kinds = kinds.set_axis(pd.Index(header), axis=1).set_axis(frame.index, axis=0)
+        filled |= (kinds == "f").any(axis=1)
+        kinds = kinds[filled]
+    frame = frame[filled]
     if frame.empty:
         return None, [
             RowError(name, 0, "", "bestand bevat geen gegevensrijen; laat het weg als er niets is")
@@ -282,4 +361,7 @@ def _check_shape(
     for col in spec.columns:
         if col.name not in frame.columns:
             frame[col.name] = ""
-    return RawFile(kind=kind, name=name, frame=frame[list(spec.column_names)]), []
+    columns = list(spec.column_names)
+    if kinds is not None:
+        kinds = kinds.reindex(columns=columns, fill_value="")
+    return RawFile(kind=kind, name=name, frame=frame[columns], kinds=kinds), []

@@ -130,17 +130,50 @@ def _rows(name: str, column: str, mask: pd.Series, reason: str, text: pd.Series)
     ]
 
 
+UNCALCULATED = (
+    "formule zonder opgeslagen uitkomst (het bestand is gemaakt door een programma en nooit in "
+    "Excel berekend); open het in Excel, sla het op en importeer opnieuw, of vul de waarde in"
+)
+
+
+def _leading_zero_reason(value: str) -> str:
+    return (
+        f"{value} staat in Excel als getal, waardoor de 0 vooraan is weggevallen; geef de kolom "
+        f"de celopmaak Tekst en vul het nummer opnieuw in (0{value}?)"
+    )
+
+
 def validate_file(raw: RawFile, known: KnownKeys) -> tuple[ParsedFile, list[RowError]]:
     """Parse and check one file on its own (references between files come later)."""
     spec, text, name = _spec(raw.kind), raw.frame, raw.name
+    no_kind = pd.Series("", index=text.index, dtype=object)
+    kinds = {c.name: raw.kinds[c.name] if raw.kinds is not None else no_kind for c in spec.columns}
     errors: list[RowError] = []
     values: dict[str, pd.Series] = {}
-    mark = cells.decimal_mark(text[c.name] for c in spec.columns if c.kind == "decimal")
+    # The file's decimal mark, from its text cells (a number cell in a workbook says nothing).
+    mark = cells.decimal_mark(
+        text[c.name].where(kinds[c.name] != "n", "") for c in spec.columns if c.kind == "decimal"
+    )
     for column in spec.columns:
-        parsed, reasons = _parse_column(spec, column, text[column.name], mark)
+        cell_text, number = text[column.name], kinds[column.name] == "n"
+        if column.kind == "bsn":
+            # A number cannot hold leading zeros, so a BSN typed as a number lost them for sure.
+            cell_text = cell_text.where(~number, cell_text.str.zfill(9))
+        parsed, reasons = _parse_column(spec, column, cell_text, mark)
+        if column.kind == "decimal" and number.any():
+            exact, exact_reasons = cells.parse_decimal(
+                cell_text, column.minimum, column.maximum, decimal_mark="."
+            )
+            parsed, reasons = parsed.where(~number, exact), reasons.where(~number, exact_reasons)
+        if column.leading_zero:
+            lost = number & cell_text.str.fullmatch(r"[1-9]\d*")
+            reasons = reasons.where(~lost, cell_text.map(_leading_zero_reason))
+            parsed = parsed.where(~lost, None)
         errors.extend(_errors(name, column.name, reasons, text[column.name]))
+        uncalculated = kinds[column.name] == "f"
+        errors.extend(_rows(name, column.name, uncalculated, UNCALCULATED, text[column.name]))
         if column.required:
-            empty = text[column.name] == ""
+            empty = (text[column.name] == "") & ~uncalculated
             errors.extend(
                 _rows(name, column.name, empty, "verplicht veld is leeg", text[column.name])
             )
