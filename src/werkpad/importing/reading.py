@@ -203,7 +203,17 @@ def _parser_problem(message: str) -> _FileProblem:
     )
 
 
+_NUMBER = frozenset((float, int))
+
+
 def _cell_text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is date:
+        return value.isoformat()  # type: ignore[no-any-return]
+    if kind is float or kind is int:
+        return number_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -214,8 +224,6 @@ def _cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, (int, float)):
-        return number_text(value)
     return str(value)
 
 
@@ -242,52 +250,47 @@ def _read_xlsx(path: Path, kind: str, max_file_mb: float) -> tuple[RawFile | Non
     while header and header[-1] == "":
         header.pop()
     width = len(header)
-    errors: list[RowError] = []
-    body: list[list[str]] = []
-    numbers: list[tuple[int, int]] = []
-    for i in range(1, len(rows)):
-        row = rows[i]
-        if len(row) > width:
-            errors.extend(_right_of_header(label, i, row, width))
-            row = row[:width]
-        line: list[str] = []
-        for j, value in enumerate(row):
-            kind_of = type(value)
-            if kind_of is str:
-                line.append(value)
-            elif kind_of is float or kind_of is int:
-                numbers.append((i - 1, j))
-                line.append(number_text(value))
-            else:
-                line.append(_cell_text(value))
-        line.extend([""] * (width - len(line)))
-        body.append(line)
-    kinds = np.full((len(body), width), "", dtype="<U1")
-    for i, j in numbers:
-        kinds[i, j] = "n"
+    # calamine returns a rectangle as wide as the rightmost value, so every row has this length
+    body_columns = list(zip(*rows[1:], strict=True))
+    errors = [
+        _right_of_header(label, i + 1, j, value)
+        for j in range(width, len(body_columns))
+        for i, value in enumerate(body_columns[j])
+        if _cell_text(value) != ""
+    ]
+    height = len(rows) - 1
+    kinds = np.full((height, width), "", dtype="<U1")
+    columns: dict[str, list[str]] = {}
+    # Column by column: most columns hold one type, so each is converted by one C-level map.
+    for j in range(width):
+        values = body_columns[j] if j < len(body_columns) else ("",) * height
+        types = set(map(type, values))
+        if types == {str}:
+            columns[str(j)] = list(values)
+            continue
+        if types & {float, int}:
+            kinds[np.fromiter(map(_NUMBER.__contains__, map(type, values)), bool, height), j] = "n"
+        convert = number_text if types <= {float, int} else _cell_text
+        columns[str(j)] = list(map(convert, values))
     for i, j in sheet.uncalculated:
-        if 1 <= i <= len(body) and j < width:
+        if 1 <= i <= height and j < width:
             kinds[i - 1, j] = "f"
-    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame = pd.DataFrame(columns, dtype=object)
+    frame.columns = pd.Index(header)
     raw, shape_errors = _check_shape(label, kind, frame, pd.DataFrame(kinds, columns=header))
     return raw, errors + shape_errors
 
 
-def _right_of_header(label: str, index: int, row: list[Any], width: int) -> list[RowError]:
+def _right_of_header(label: str, index: int, column: int, value: Any) -> RowError:
     """A value beyond the last named column: an error, as a CSV line with too many fields is."""
-    last = cell_name(0, width - 1)[:-1] if width else "-"
-    return [
-        RowError(
-            label,
-            index + 1,
-            "",
-            f"cel {cell_name(index, j)} ligt rechts van de laatste kolom van de kopregel "
-            f"({last}); geef de kolom een naam in rij 1 of wis de cel",
-            _cell_text(row[j]),
-        )
-        for j in range(width, len(row))
-        if _cell_text(row[j]) != ""
-    ]
+    return RowError(
+        label,
+        index + 1,
+        "",
+        f"cel {cell_name(index, column)} ligt rechts van de laatste kolom van de kopregel; "
+        "geef de kolom een naam in rij 1 of wis de cel",
+        _cell_text(value),
+    )
 
 
 def header_name(value: str) -> str:
