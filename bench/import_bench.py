@@ -42,7 +42,7 @@ def _typed(kind: str, frame: pd.DataFrame) -> list[pd.Series]:
         filled = text != ""
         if column_kind == "date":
             values = pd.to_datetime(text.where(filled), format="%Y-%m-%d").dt.date
-        elif column_kind in ("int", "decimal", "bsn") and name != "bsn" or column_kind == "bsn":
+        elif column_kind in ("int", "decimal", "bsn"):
             values = pd.to_numeric(normalise_decimal_text(text).where(filled))
         else:
             values = text

@@ -209,9 +209,9 @@ _NUMBER = frozenset((float, int))
 def _cell_text(value: Any) -> str:
     kind = type(value)
     if kind is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if kind is date:
-        return value.isoformat()  # type: ignore[no-any-return]
+        return value.isoformat()
     if kind is float or kind is int:
         return number_text(value)
     if value is None:
