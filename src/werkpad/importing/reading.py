@@ -2,8 +2,9 @@
 
 Every cell becomes text here; typing and checking happen in ``validation``. For a workbook the
 cell's type is kept beside the text (``RawFile.kinds``: number cell, formula without a result),
-because only the reader knows it and some rules depend on it (a BSN number lost its zeros). The frame index is the
-row number a spreadsheet shows (header = row 1), so errors point at the row a person can find.
+because only the reader knows it and some rules depend on it (a BSN number lost its zeros).
+The frame index is the row number a spreadsheet shows (header = row 1), so errors point at the
+row a person can find.
 """
 
 from __future__ import annotations
