@@ -8,7 +8,8 @@ read (empty string when fine). Empty cells are never "bad" here; required-ness i
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -64,30 +65,95 @@ def _range_reasons(
         bad[(numbers > maximum) & (bad == "")] = f"waarde is groter dan {maximum:g}"
 
 
-def normalise_decimal_text(text: pd.Series) -> pd.Series:
+# One separator followed by exactly three digits: "2.450" is 2450 in Dutch and 2.45 in English,
+# "1,234" the other way round. Only the other values in the file can tell which was meant.
+_AMBIGUOUS = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
+_COMMA_DECIMAL = (
+    r"[+-]?\d*,\d+",  # a lone comma (the ambiguous three-digit case is excluded apart)
+    r"[+-]?\d{1,3}(\.\d{3})+,\d*",  # 1.234,56
+    r"[+-]?\d{1,3}(\.\d{3}){2,}",  # 1.234.567
+)
+_POINT_DECIMAL = (
+    r"[+-]?\d*\.\d+",
+    r"[+-]?\d{1,3}(,\d{3})+\.\d*",
+    r"[+-]?\d{1,3}(,\d{3}){2,}",
+)
+
+
+def _clean_number(text: pd.Series) -> pd.Series:
+    return text.str.replace(r"[\s€]", "", regex=True)
+
+
+def decimal_mark(columns: Iterable[pd.Series]) -> str | None:
+    """The decimal mark the values of a file use: ``","``, ``"."`` or None (no clue, or both).
+
+    Only values that can be read one way count: ``12,5`` and ``1.234,56`` say comma, ``12.5``
+    and ``1,234.56`` say point; ``2.450`` says nothing.
+    """
+    comma = point = False
+    for text in columns:
+        cleaned = _clean_number(text)
+        clear = ~cleaned.str.fullmatch(_AMBIGUOUS)
+        comma = comma or any((clear & cleaned.str.fullmatch(p)).any() for p in _COMMA_DECIMAL)
+        point = point or any((clear & cleaned.str.fullmatch(p)).any() for p in _POINT_DECIMAL)
+    if comma == point:
+        return None
+    return "," if comma else "."
+
+
+def normalise_decimal_text(text: pd.Series, decimal_mark: str | None = None) -> pd.Series:
     """Dutch and English notations to a plain ``1234.56``: decimal comma and € accepted.
 
     With both separators present the last one is the decimal mark (``1.234,56`` and
-    ``1,234.56``); a lone comma is a decimal comma.
+    ``1,234.56``); a separator that occurs twice is a thousands separator (``1.234.567``); a
+    lone separator is a decimal mark, except before exactly three digits (``2.450``): then
+    ``decimal_mark`` (the file's) decides, and without it the value stays unreadable.
     """
-    cleaned = text.str.replace(r"[\s€]", "", regex=True)
+    cleaned = _clean_number(text)
     has_comma = cleaned.str.contains(",", regex=False)
     has_dot = cleaned.str.contains(".", regex=False)
     comma_last = cleaned.str.rfind(",") > cleaned.str.rfind(".")
-    dutch = has_comma & (~has_dot | comma_last)
-    english = has_comma & has_dot & ~comma_last
+    ambiguous = cleaned.str.fullmatch(_AMBIGUOUS)
+    dots_grouped = cleaned.str.count(r"\.") > 1
+    commas_grouped = cleaned.str.count(",") > 1
+    if decimal_mark == ",":
+        dots_grouped |= ambiguous & has_dot
+    elif decimal_mark == ".":
+        commas_grouped |= ambiguous & has_comma
+    dutch = (has_comma & (~has_dot | comma_last)) | (dots_grouped & ~has_comma)
+    english = (has_comma & has_dot & ~comma_last) | (commas_grouped & ~has_dot)
     out = cleaned.copy()
     out[dutch] = cleaned[dutch].str.replace(".", "", regex=False).str.replace(",", ".")
     out[english] = cleaned[english].str.replace(",", "", regex=False)
+    if decimal_mark is None:
+        out[ambiguous] = "?"
     return out
 
 
-def parse_decimal(text: pd.Series, minimum: int | None, maximum: int | None) -> Parsed:
+def _ambiguity_reason(value: str) -> str:
+    cleaned = re.sub(r"[\s€]", "", value)
+    whole, fraction = re.split(r"[.,]", cleaned)
+    return (
+        f"bedrag is dubbelzinnig: {whole}{fraction} of {whole},{fraction}? Schrijf het zonder "
+        f"duizendtalpunt ({whole}{fraction}) of met twee decimalen; niets in het bestand laat "
+        "zien of het een decimaalkomma of een decimaalpunt gebruikt"
+    )
+
+
+def parse_decimal(
+    text: pd.Series,
+    minimum: int | None,
+    maximum: int | None,
+    decimal_mark: str | None = None,
+) -> Parsed:
+    """A number or amount; ``decimal_mark`` is the file's (see ``decimal_mark``), if known."""
     filled = text != ""
-    cleaned = normalise_decimal_text(text)
+    cleaned = normalise_decimal_text(text, decimal_mark)
     well_formed = cleaned.str.fullmatch(r"[+-]?\d{1,10}(\.\d*)?")
     bad = _empty_reasons(text)
     bad[filled & ~well_formed] = "geen geldig bedrag of getal (gebruik bijvoorbeeld 1234,56)"
+    ambiguous = filled & (cleaned == "?")
+    bad[ambiguous] = text[ambiguous].map(_ambiguity_reason)
     ok = filled & well_formed
     numbers = pd.to_numeric(cleaned.where(ok), errors="coerce")
     _range_reasons(numbers, bad, minimum, maximum)
@@ -109,10 +175,23 @@ def parse_date(text: pd.Series) -> Parsed:
         result[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     bad = _empty_reasons(text)
     bad[filled & result.isna()] = "geen geldige datum (gebruik JJJJ-MM-DD of DD-MM-JJJJ)"
+    serial = filled & result.isna() & text.str.fullmatch(r"\d{5}(\.0+)?")
+    bad[serial] = text[serial].map(_serial_date_reason)
     values = result.dt.date.astype(object).where(result.notna(), None)
     out_of_range = values.map(lambda d: d is not None and not (_MIN_DATE <= d <= _MAX_DATE))
     bad[out_of_range.astype(bool)] = "datum ligt buiten 1900-2100"
     return _none_where(values, filled & (bad == "")), bad
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's date numbers (1900 date system)
+
+
+def _serial_date_reason(value: str) -> str:
+    day = _EXCEL_EPOCH + timedelta(days=int(float(value)))
+    return (
+        f"geen geldige datum: {int(float(value))} lijkt een Excel-datumgetal ({day.isoformat()}); "
+        "geef de kolom in Excel de celopmaak Datum, of schrijf JJJJ-MM-DD"
+    )
 
 
 def parse_bool(text: pd.Series) -> Parsed:

@@ -1,22 +1,29 @@
 """Read an import folder into text tables: CSV (, ; or tab; UTF-8 or Windows-1252) and XLSX.
 
-Every cell stays text here; typing and checking happen in ``validation``. The frame index is the
-row number a spreadsheet shows (header = row 1), so errors point at the row a person can find.
+Every cell becomes text here; typing and checking happen in ``validation``. For a workbook the
+cell's type is kept beside the text (``RawFile.kinds``: number cell, formula without a result),
+because only the reader knows it and some rules depend on it (a BSN number lost its zeros).
+The frame index is the row number a spreadsheet shows (header = row 1), so errors point at the
+row a person can find.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from werkpad.importing.errors import RowError
 from werkpad.importing.spec import SPEC_BY_KIND
+from werkpad.importing.xlsx import XlsxProblem, cell_name, read_data_sheet
 
 DEFAULT_MAX_FILE_MB = 40
 SUFFIXES = (".csv", ".xlsx")
@@ -30,6 +37,9 @@ class RawFile:
     kind: str
     name: str
     frame: pd.DataFrame
+    # What each cell was in a workbook (same shape as ``frame``): "" text, date or empty; "n" a
+    # number cell; "f" a formula without a stored result. None for CSV: every cell is text.
+    kinds: pd.DataFrame | None = None
 
 
 @dataclass
@@ -91,12 +101,18 @@ def read_file(
         return None, [RowError(path.name, 0, "", reason)]
     if size == 0:
         return None, [RowError(path.name, 0, "", "bestand is leeg")]
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path, kind, max_file_mb)
     try:
-        is_xlsx = path.suffix.lower() == ".xlsx"
-        frame = _read_xlsx(path) if is_xlsx else _read_csv(path.read_bytes())
+        frame = _read_csv(path.read_bytes())
     except _FileProblem as problem:
         return None, [RowError(path.name, problem.row, "", problem.reason)]
     return _check_shape(path.name, kind, frame)
+
+
+def file_of(label: str) -> str:
+    """The file name in an error's file label (``persons.xlsx, werkblad Gegevens``)."""
+    return label.split(", werkblad ", 1)[0]
 
 
 class _FileProblem(Exception):
@@ -106,16 +122,36 @@ class _FileProblem(Exception):
         self.row = row
 
 
+# A multi-byte UTF-8 sequence (two to four bytes); in real Windows-1252 text these byte pairs
+# ("Ã©" and the like) do not occur, so finding one means the file was written as UTF-8.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
 def decode(raw: bytes) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252; anything else refused."""
+    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252; anything else refused.
+
+    A file that is UTF-8 except for a few bytes (one row edited in another program) is refused
+    rather than decoded whole as Windows-1252, which would garble every accented name in it.
+    """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
         raise _FileProblem(
             "tekenset niet ondersteund (UTF-16 of binair bestand); sla op als CSV UTF-8"
         )
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    row = raw[:bad_at].count(b"\n") + 1
+    position = bad_at - (raw.rfind(b"\n", 0, bad_at) + 1) + 1
+    if _UTF8_SEQUENCE.search(raw):
+        raise _FileProblem(
+            f"tekenset gemengd: het bestand is UTF-8, maar rij {row} heeft op positie {position} "
+            f"een teken (byte {raw[bad_at]:#04x}) in een andere tekenset, waarschijnlijk "
+            "Windows-1252; verbeter die rij of sla het hele bestand op als CSV UTF-8",
+            row,
+        )
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -170,7 +206,17 @@ def _parser_problem(message: str) -> _FileProblem:
     )
 
 
+_NUMBER = frozenset((float, int))
+
+
 def _cell_text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is date:
+        return value.isoformat()
+    if kind is float or kind is int:
+        return number_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -181,41 +227,95 @@ def _cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     return str(value)
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    from openpyxl import load_workbook
+def number_text(value: float) -> str:
+    """A number cell as plain digits with a decimal point, never in exponent notation: ``1e-05``
+    becomes ``0.00001`` and 7436671.0 becomes ``7436671``."""
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
 
+
+def _read_xlsx(path: Path, kind: str, max_file_mb: float) -> tuple[RawFile | None, list[RowError]]:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, xml or format errors: all mean "not a readable workbook"
-        raise _FileProblem(
-            f"bestand is geen leesbaar XLSX-werkboek ({type(exc).__name__})"
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    if not rows:
-        raise _FileProblem("bestand is leeg")
-    header = rows[0]
+        sheet = read_data_sheet(path, kind, max_file_mb)
+    except XlsxProblem as problem:
+        return None, [RowError(path.name, 0, "", problem.reason)]
+    label = f"{path.name}, werkblad {sheet.name}"
+    rows = sheet.rows
+    if not rows or all(_cell_text(v) == "" for v in rows[0]):
+        return None, [RowError(label, 0, "", "bestand is leeg of de kopregel (rij 1) is leeg")]
+    header = [_cell_text(v) for v in rows[0]]
     while header and header[-1] == "":
-        header = header[:-1]
+        header.pop()
     width = len(header)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    # calamine returns a rectangle as wide as the rightmost value, so every row has this length
+    body_columns = list(zip(*rows[1:], strict=True))
+    errors = [
+        _right_of_header(label, i + 1, j, value)
+        for j in range(width, len(body_columns))
+        for i, value in enumerate(body_columns[j])
+        if _cell_text(value) != ""
+    ]
+    height = len(rows) - 1
+    kinds = np.full((height, width), "", dtype="<U1")
+    columns: dict[str, list[str]] = {}
+    # Column by column: most columns hold one type, so each is converted by one C-level map.
+    for j in range(width):
+        values = body_columns[j] if j < len(body_columns) else ("",) * height
+        types = set(map(type, values))
+        if types == {str}:
+            columns[str(j)] = list(values)
+            continue
+        if types & {float, int}:
+            kinds[np.fromiter(map(_NUMBER.__contains__, map(type, values)), bool, height), j] = "n"
+        convert = number_text if types <= {float, int} else _cell_text
+        columns[str(j)] = list(map(convert, values))
+    for i, j in sheet.uncalculated:
+        if 1 <= i <= height and j < width:
+            kinds[i - 1, j] = "f"
+    frame = pd.DataFrame(columns, dtype=object)
+    frame.columns = pd.Index(header)
+    raw, shape_errors = _check_shape(label, kind, frame, pd.DataFrame(kinds, columns=header))
+    return raw, errors + shape_errors
+
+
+def _right_of_header(label: str, index: int, column: int, value: Any) -> RowError:
+    """A value beyond the last named column: an error, as a CSV line with too many fields is."""
+    return RowError(
+        label,
+        index + 1,
+        "",
+        f"cel {cell_name(index, column)} ligt rechts van de laatste kolom van de kopregel; "
+        "geef de kolom een naam in rij 1 of wis de cel",
+        _cell_text(value),
+    )
+
+
+def header_name(value: str) -> str:
+    """A header cell as a column name: case, spacing and look-alike spaces (a non-breaking space
+    from a web page or Word) do not matter."""
+    return re.sub(r"\s+", "_", unicodedata.normalize("NFKC", value).strip().lower())
+
+
+def _odd_characters(name: str) -> str:
+    odd = sorted({c for c in name if not (c.isascii() and c.isprintable())})
+    if not odd:
+        return ""
+    codes = ", ".join(f"U+{ord(c):04X}" for c in odd)
+    return f" (de naam bevat een onzichtbaar of bijzonder teken: {codes})"
 
 
 def _check_shape(
-    name: str, kind: str, frame: pd.DataFrame
+    name: str, kind: str, frame: pd.DataFrame, kinds: pd.DataFrame | None = None
 ) -> tuple[RawFile | None, list[RowError]]:
     spec = SPEC_BY_KIND[kind]
     frame = frame.fillna("").astype(str)
-    header = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    header = [header_name(str(c)) for c in frame.columns]
     errors: list[RowError] = []
     # Excel leaves nameless empty columns behind trailing separators: drop those silently.
     blank = [
@@ -224,6 +324,7 @@ def _check_shape(
     if blank:
         keep = [i for i in range(len(header)) if i not in blank]
         frame, header = frame.iloc[:, keep], [header[i] for i in keep]
+        kinds = kinds.iloc[:, keep] if kinds is not None else None
     seen: set[str] = set()
     for column in header:
         if column == "":
@@ -237,7 +338,11 @@ def _check_shape(
         if column not in spec.column_names:
             errors.append(
                 RowError(
-                    name, 1, column, "onbekende kolom; controleer de spelling of laat haar weg"
+                    name,
+                    1,
+                    column,
+                    "onbekende kolom; controleer de spelling of laat haar weg"
+                    + _odd_characters(column),
                 )
             )
     for col in spec.columns:
@@ -249,7 +354,12 @@ def _check_shape(
     frame.columns = pd.Index(header)
     frame = frame.apply(lambda s: s.str.strip())
     frame.index = pd.RangeIndex(2, len(frame) + 2)
-    frame = frame[(frame != "").any(axis=1)]
+    filled = (frame != "").any(axis=1)
+    if kinds is not None:
+        kinds = kinds.set_axis(pd.Index(header), axis=1).set_axis(frame.index, axis=0)
+        filled |= (kinds == "f").any(axis=1)
+        kinds = kinds[filled]
+    frame = frame[filled]
     if frame.empty:
         return None, [
             RowError(name, 0, "", "bestand bevat geen gegevensrijen; laat het weg als er niets is")
@@ -257,4 +367,7 @@ def _check_shape(
     for col in spec.columns:
         if col.name not in frame.columns:
             frame[col.name] = ""
-    return RawFile(kind=kind, name=name, frame=frame[list(spec.column_names)]), []
+    columns = list(spec.column_names)
+    if kinds is not None:
+        kinds = kinds.reindex(columns=columns, fill_value="")
+    return RawFile(kind=kind, name=name, frame=frame[columns], kinds=kinds), []

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from werkpad.importing.errors import ImportRejected, RowError
-from werkpad.importing.reading import DEFAULT_MAX_FILE_MB, read_folder
+from werkpad.importing.reading import DEFAULT_MAX_FILE_MB, file_of, read_folder
 from werkpad.importing.validation import Validation, validate_folder
 from werkpad.importing.writing import Progress, WriteCount, WriteFailed, load_known, write_folder
 from werkpad.store.db import make_engine, refresh_statistics, session_factory, transaction
@@ -92,5 +92,6 @@ def import_folder(
 
 
 def _unreadable_kinds(errors: list[RowError], readable: set[str]) -> set[str]:
-    stems = {Path(e.file).stem.lower() for e in errors if e.row in (0, 1)}
+    """File kinds that had errors and were not read: references into them are not checked."""
+    stems = {Path(file_of(e.file)).stem.lower() for e in errors}
     return stems - readable

@@ -28,6 +28,8 @@ class Column:
     maximum: int | None = None
     default: object = None  # written when the cell is empty
     unique: bool = False  # unique within the file and against the database
+    # digits whose leading 0 matters (phone numbers): in a number cell Excel has dropped it
+    leading_zero: bool = False
 
     @property
     def target(self) -> str:
@@ -143,7 +145,7 @@ SPECS: tuple[FileSpec, ...] = (
             Column("house_number"),
             Column("postcode", "postcode"),
             Column("city"),
-            Column("phone"),
+            Column("phone", leading_zero=True),
             Column("email"),
             Column("migration_background", "code", codes="migration_background"),
             Column("statushouder", "bool", default=False),

@@ -9,6 +9,7 @@ file or at a row already in the database).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -32,6 +33,8 @@ class KnownKeys:
 
     keys: dict[str, set[str]] = field(default_factory=dict)
     unique: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    # start date of every route in the database, so exits.csv can be checked without routes.csv
+    route_starts: dict[str, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def validate_folder(
             result.files[spec.kind] = parsed
             result.errors.extend(errors)
     result.errors.extend(check_references(result.files, known, unreadable or set()))
-    result.errors.extend(check_exits(result.files))
+    result.errors.extend(check_exits(result.files, known))
     result.errors.sort()
     return result
 
@@ -85,11 +88,13 @@ def _max_length(spec: FileSpec, column: Column) -> int | None:
     return getattr(table.c[column.target].type, "length", None)
 
 
-def _parse_column(spec: FileSpec, column: Column, text: pd.Series) -> cells.Parsed:
+def _parse_column(
+    spec: FileSpec, column: Column, text: pd.Series, decimal_mark: str | None
+) -> cells.Parsed:
     if column.kind == "int":
         return cells.parse_int(text, column.minimum, column.maximum)
     if column.kind == "decimal":
-        return cells.parse_decimal(text, column.minimum, column.maximum)
+        return cells.parse_decimal(text, column.minimum, column.maximum, decimal_mark)
     if column.kind == "date":
         return cells.parse_date(text)
     if column.kind == "bool":
@@ -125,16 +130,50 @@ def _rows(name: str, column: str, mask: pd.Series, reason: str, text: pd.Series)
     ]
 
 
+UNCALCULATED = (
+    "formule zonder opgeslagen uitkomst (het bestand is gemaakt door een programma en nooit in "
+    "Excel berekend); open het in Excel, sla het op en importeer opnieuw, of vul de waarde in"
+)
+
+
+def _leading_zero_reason(value: str) -> str:
+    return (
+        f"{value} staat in Excel als getal, waardoor de 0 vooraan is weggevallen; geef de kolom "
+        f"de celopmaak Tekst en vul het nummer opnieuw in (0{value}?)"
+    )
+
+
 def validate_file(raw: RawFile, known: KnownKeys) -> tuple[ParsedFile, list[RowError]]:
     """Parse and check one file on its own (references between files come later)."""
     spec, text, name = _spec(raw.kind), raw.frame, raw.name
+    no_kind = pd.Series("", index=text.index, dtype=object)
+    kinds = {c.name: raw.kinds[c.name] if raw.kinds is not None else no_kind for c in spec.columns}
     errors: list[RowError] = []
     values: dict[str, pd.Series] = {}
+    # The file's decimal mark, from its text cells (a number cell in a workbook says nothing).
+    mark = cells.decimal_mark(
+        text[c.name].where(kinds[c.name] != "n", "") for c in spec.columns if c.kind == "decimal"
+    )
     for column in spec.columns:
-        parsed, reasons = _parse_column(spec, column, text[column.name])
+        cell_text, number = text[column.name], kinds[column.name] == "n"
+        if column.kind == "bsn":
+            # A number cannot hold leading zeros, so a BSN typed as a number lost them for sure.
+            cell_text = cell_text.where(~number, cell_text.str.zfill(9))
+        parsed, reasons = _parse_column(spec, column, cell_text, mark)
+        if column.kind == "decimal" and number.any():
+            exact, exact_reasons = cells.parse_decimal(
+                cell_text, column.minimum, column.maximum, decimal_mark="."
+            )
+            parsed, reasons = parsed.where(~number, exact), reasons.where(~number, exact_reasons)
+        if column.leading_zero:
+            lost = number & cell_text.str.fullmatch(r"[1-9]\d*")
+            reasons = reasons.where(~lost, cell_text.map(_leading_zero_reason))
+            parsed = parsed.where(~lost, None)
         errors.extend(_errors(name, column.name, reasons, text[column.name]))
+        uncalculated = kinds[column.name] == "f"
+        errors.extend(_rows(name, column.name, uncalculated, UNCALCULATED, text[column.name]))
         if column.required:
-            empty = text[column.name] == ""
+            empty = (text[column.name] == "") & ~uncalculated
             errors.extend(
                 _rows(name, column.name, empty, "verplicht veld is leeg", text[column.name])
             )
@@ -319,16 +358,26 @@ def check_references(
     return errors
 
 
-def check_exits(files: dict[str, ParsedFile]) -> list[RowError]:
-    """An exit must not contradict routes.csv and cannot precede the route's start."""
+def check_exits(files: dict[str, ParsedFile], known: KnownKeys | None = None) -> list[RowError]:
+    """An exit must not contradict routes.csv and cannot precede the route's start.
+
+    The start comes from routes.csv when the route is in it (those rows are written first),
+    else from the route already in the database.
+    """
     exits, routes = files.get("exits"), files.get("routes")
-    if exits is None or routes is None:
+    if exits is None:
         return []
-    route = routes.frame.drop_duplicates(KEY).set_index(KEY)
     frame = exits.frame
-    start = frame["route_id"].map(route["start_date"])
-    end = frame["route_id"].map(route["end_date"])
-    reason = frame["route_id"].map(route["end_reason"])
+    in_database = pd.Series((known or KnownKeys()).route_starts, dtype=object)
+    start = frame["route_id"].map(in_database)
+    end = pd.Series(None, index=frame.index, dtype=object)
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    if routes is not None:
+        route = routes.frame.drop_duplicates(KEY).set_index(KEY)
+        in_file = frame["route_id"].isin(route.index)
+        start = start.where(~in_file, frame["route_id"].map(route["start_date"]))
+        end = frame["route_id"].map(route["end_date"])
+        reason = frame["route_id"].map(route["end_reason"])
     errors: list[RowError] = []
     early = _as_datetime(frame["exit_date"]) < _as_datetime(start)
     errors.extend(

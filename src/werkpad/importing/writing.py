@@ -56,6 +56,8 @@ def load_known(conn: Connection) -> KnownKeys:
     known.unique[("placements", "route_id")] = {
         r: p or "(zonder bron-id)" for r, p in conn.execute(claimed) if r is not None
     }
+    starts = select(route.c.source_id, route.c.start_date).where(route.c.source_id.is_not(None))
+    known.route_starts = {source: start for source, start in conn.execute(starts)}
     return known
 
 
