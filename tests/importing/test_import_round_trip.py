@@ -62,6 +62,7 @@ TABLE_OF = {
     "providers": "provider",
     "provision_types": "provision_type",
     "teams": "team",
+    "placement_instruments": "placement_instrument",
 }
 
 

@@ -126,6 +126,9 @@ def _row(
         elif column.ref is not None:
             target = record[column.target]
             out.append("" if target is None else keys[column.ref][target])
+        elif column.json_key is not None:
+            scores = record[column.target] or {}
+            out.append(cell(scores.get(column.json_key)) if isinstance(scores, dict) else "")
         else:
             out.append(cell(record[column.target]))
     return out

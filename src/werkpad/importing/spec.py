@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from werkpad.domain.codelists import code_list
+
 ColumnKind = Literal["text", "int", "decimal", "date", "bool", "bsn", "postcode", "code"]
 
 
@@ -30,6 +32,8 @@ class Column:
     unique: bool = False  # unique within the file and against the database
     # digits whose leading 0 matters (phone numbers): in a number cell Excel has dropped it
     leading_zero: bool = False
+    # one key of a JSON object in the ``db`` column (the ZRM scores of an assessment)
+    json_key: str | None = None
 
     @property
     def target(self) -> str:
@@ -50,6 +54,9 @@ class FileSpec:
     description: str = ""
     # Database values written on insert only, never on update (users: no password yet).
     insert_values: tuple[tuple[str, object], ...] = ()
+    # Child rows without an id of their own: the file replaces all rows of the parents it
+    # names (through this reference column), as the income administration sends them whole.
+    replaces_children_of: str | None = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -66,6 +73,15 @@ class FileSpec:
 # so ``services.accounts.verify_password`` refuses every password.
 NO_PASSWORD = "!geimporteerd-zonder-wachtwoord"
 ROLES = ("KLANTMANAGER", "ACCOUNTMANAGER", "TEAMLEIDER", "ANALIST", "BEHEERDER")
+
+
+def _zrm_columns() -> tuple[Column, ...]:
+    """One column per ZRM life domain (``zrm_financien`` ...), scores 1-5, kept together as the
+    assessment's ``zrm_scores``."""
+    return tuple(
+        Column(f"zrm_{c.code}", "int", minimum=1, maximum=5, db="zrm_scores", json_key=c.code)
+        for c in code_list("life_domain")
+    )
 
 
 def _id(required: bool = True) -> Column:
@@ -209,6 +225,7 @@ SPECS: tuple[FileSpec, ...] = (
             Column("work_disability", "bool"),
             Column("proposed_route_type", "code", codes="route_type"),
             Column("reason", default=""),
+            *_zrm_columns(),
         ),
         description="Diagnoses en segmentaties (trede, doelgroep, loonwaarde)",
     ),
@@ -340,6 +357,20 @@ SPECS: tuple[FileSpec, ...] = (
         ),
         date_order=(("start_date", "end_date"),),
         description="Plaatsingen (werk), met precies één claimende partij",
+    ),
+    FileSpec(
+        kind="placement_instruments",
+        table="placement_instrument",
+        key=("placement_id", "instrument"),
+        key_db=("placement_id", "instrument"),
+        columns=(
+            Column("placement_id", required=True, ref="placements"),
+            Column("instrument", "code", required=True, codes="instrument"),
+            Column("loonwaarde_pct", "int", minimum=0, maximum=100),
+        ),
+        description="Instrumenten bij een plaatsing (loonkostensubsidie met loonwaarde, jobcoach, "
+        "no-riskpolis); het bestand vervangt alle instrumenten van de genoemde plaatsingen",
+        replaces_children_of="placement_id",
     ),
     FileSpec(
         kind="contacts",

@@ -14,7 +14,7 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
-from werkpad.importing.spec import DB_ONLY_REFS, SPECS, FileSpec, ref_target
+from werkpad.importing.spec import DB_ONLY_REFS, SPECS, Column, FileSpec, ref_target
 from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
 from werkpad.store.models import Base
 
@@ -76,8 +76,12 @@ class _Writer:
         """Database-ready columns: references resolved to ids, defaults filled in."""
         spec, frame = parsed.spec, parsed.frame
         out: dict[str, pd.Series] = {}
+        parts: dict[str, list[Column]] = {}
         for column in spec.columns:
             if column.target not in table.c:
+                continue
+            if column.json_key is not None:
+                parts.setdefault(column.target, []).append(column)
                 continue
             values = frame[column.name]
             if column.ref is not None and not spec.update_only:
@@ -86,9 +90,40 @@ class _Writer:
             if column.default is not None:
                 values = values.where(values.notna(), column.default)
             out[column.target] = values.astype(object).where(values.notna(), None)
+        for target, columns in parts.items():
+            out[target] = _json_objects(frame, columns)
         records = pd.DataFrame(out, index=frame.index)
         records[KEY] = frame[KEY]
         return records
+
+    def replace_children(self, parsed: ParsedFile) -> WriteCount:
+        """Replace the child rows of the parents named in the file where they differ from what
+        the database holds; parents whose rows are already the same are left alone, so a
+        re-import changes nothing."""
+        spec = parsed.spec
+        table = _table(spec.table)
+        parent = spec.column(str(spec.replaces_children_of)).target
+        records = self.records(parsed, table).drop(columns=KEY)
+        columns = list(records.columns)
+        wanted: dict[int, set[tuple[Any, ...]]] = {}
+        position = columns.index(parent)
+        for values in records.itertuples(index=False, name=None):
+            wanted.setdefault(int(values[position]), set()).add(tuple(values))
+        held: dict[int, set[tuple[Any, ...]]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = sorted(wanted)[start : start + 500]
+            selected = select(*[table.c[c] for c in columns]).where(table.c[parent].in_(chunk))
+            for found in self.conn.execute(selected):
+                held.setdefault(int(found[position]), set()).add(tuple(found))
+        changed = [p for p, rows in wanted.items() if held.get(p, set()) != rows]
+        for start in range(0, len(changed), 500):
+            chunk = changed[start : start + 500]
+            self.conn.execute(delete(table).where(table.c[parent].in_(chunk)))
+        new_rows = [dict(zip(columns, r, strict=True)) for p in changed for r in sorted(
+            wanted[p], key=str)]  # fmt: skip
+        self._chunks(parsed.name, insert(table), new_rows, len(new_rows))
+        inserted = sum(len(wanted[p]) for p in changed if p not in held)
+        return WriteCount(inserted=inserted, updated=len(new_rows) - inserted)
 
     def _chunks(
         self, label: str, statement: Any, rows: list[dict[str, Any]], total: int, done: int = 0
@@ -178,6 +213,20 @@ class _Writer:
         self._chunks(f"{parsed.name} (leden)", insert(member), rows, len(rows))
 
 
+def _json_objects(frame: pd.DataFrame, columns: list[Column]) -> pd.Series:
+    """One JSON object per row from the columns that are its keys (None when all are empty)."""
+
+    objects: list[dict[str, Any] | None] = []
+    for row in frame[[c.name for c in columns]].to_dict("records"):
+        found = {
+            str(c.json_key): int(row[c.name]) if c.kind == "int" else row[c.name]
+            for c in columns
+            if row[c.name] is not None and not pd.isna(row[c.name])
+        }
+        objects.append(found or None)
+    return pd.Series(objects, index=frame.index, dtype=object)
+
+
 class WriteFailed(Exception):
     """The database refused a row that validation let through; the transaction is rolled back."""
 
@@ -200,7 +249,11 @@ def write_folder(
         if parsed is None:
             continue
         try:
-            counts[spec.kind] = writer.upsert(parsed)
+            counts[spec.kind] = (
+                writer.replace_children(parsed)
+                if spec.replaces_children_of
+                else writer.upsert(parsed)
+            )
             if spec.kind == "dossiers":
                 writer.dossier_members(parsed)
         except DBAPIError as exc:
