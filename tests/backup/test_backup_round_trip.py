@@ -218,5 +218,7 @@ def test_cli_backup_and_restore_each_leave_an_audit_entry(synth_sqlite, bare_sql
             ).one()
         engine.dispose()
         assert action_found == action
-        assert purpose.startswith("Opdrachtregel (") and f"{where} {out.resolve()}"[:60] in purpose
+        assert (
+            purpose.startswith("Opdrachtregel (") and f"{where} " in purpose and out.name in purpose
+        )
         assert " rijen" in purpose

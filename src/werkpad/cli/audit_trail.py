@@ -6,6 +6,8 @@ import never holds an audit id open while the seal (``werkpad audit seal``) pass
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,3 +28,10 @@ def record_cli(engine: Engine, action: str, object_type: str, what: str) -> None
         console.print(
             f"[yellow]Let op:[/yellow] de auditregel kon niet worden geschreven ({reason})."
         )
+
+
+def where(path: Path, limit: int = 55) -> str:
+    """``path`` made absolute, cut at the front when long: the audit purpose holds 200 chars
+    and the end of a path (folder and file name) says the most."""
+    text = str(path.resolve())
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :]

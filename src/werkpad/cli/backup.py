@@ -23,7 +23,7 @@ from werkpad.backup import (
     load_backup_key,
     restore_database,
 )
-from werkpad.cli.audit_trail import record_cli
+from werkpad.cli.audit_trail import record_cli, where
 from werkpad.config import database_url
 from werkpad.protected.keys import write_key_file
 from werkpad.store.db import make_engine
@@ -79,7 +79,7 @@ def backup_command(
             "BACKUP",
             "database",
             f"back-up, {len(manifest.tables)} tabellen, {manifest.total_rows} rijen, naar "
-            f"{result.path.resolve()}",
+            f"{where(result.path)}",
         )
     except (BackupInvalid, BackupExists) as refused:
         console.print(f"[red]Back-up geweigerd.[/red] {refused}")
@@ -129,7 +129,7 @@ def restore_command(
             "RESTORE",
             "database",
             f"teruggezet, {len(manifest.tables)} tabellen, {manifest.total_rows} rijen, uit "
-            f"{file.resolve()} (back-up van {manifest.created_at})",
+            f"{where(file)} (back-up van {manifest.created_at})",
         )
     except (BackupInvalid, RestoreRefused) as refused:
         console.print(f"[red]Terugzetten geweigerd.[/red] {refused}")
