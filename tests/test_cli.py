@@ -43,5 +43,6 @@ def test_every_documented_subcommand_is_mounted() -> None:
         "match",
         "backup",
         "restore",
+        "audit",
     ):
         assert command in result.output

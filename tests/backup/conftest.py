@@ -17,6 +17,7 @@ from werkpad.store.models import Base
 from werkpad.synth import run_synth
 
 Dump = dict[str, list[tuple[Any, ...]]]
+BACKUP_KEY = b"b" * 64
 PG_ADMIN_URL = os.environ.get(
     "WERKPAD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -84,7 +85,7 @@ def _add_rows_synth_leaves_empty(engine: sa.Engine) -> None:
 @pytest.fixture(scope="module")
 def synth_backup(synth_sqlite: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("backup") / "werkpad.zip"
-    backup_database(synth_sqlite, out)
+    backup_database(synth_sqlite, out, key=BACKUP_KEY)
     return out
 
 

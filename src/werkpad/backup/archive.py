@@ -1,14 +1,14 @@
-"""The backup file: a zip with one JSON-lines member per table and a checksummed manifest.
-
-Layout::
+"""The backup file: a sealed (encrypted, signed) zip with one JSON-lines member per table and a
+checksummed manifest. ``werkpad.backup.sealing`` does the sealing; inside the seal the layout is::
 
     manifest.json          format, schema revision, tables in insert order (columns, kinds,
                            row count, SHA-256 of the member) and the SHA-256 of all members
     manifest.sha256        SHA-256 of manifest.json
     tables/<table>.jsonl   one JSON array per row, cells encoded by ``werkpad.backup.codec``
 
-Every check happens before anything is restored: ``verify_archive`` reads every member once and
-raises ``BackupInvalid`` (with a Dutch message) on any mismatch.
+Every check happens before anything is restored: the signature over the whole file first (a
+wrong key or any edit is refused there), then ``check_plain_archive`` reads every member once;
+each raises ``BackupInvalid`` (with a Dutch message) on any mismatch.
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from werkpad.backup.codec import KINDS, Kind
+from werkpad.backup.sealing import SealBroken, SealingWriter, opened_backup
+from werkpad.protected.modes import open_private
 
 FORMAT = "werkpad-backup"
 FORMAT_VERSION = 1
@@ -131,17 +134,34 @@ def read_manifest(archive: zipfile.ZipFile) -> Manifest:
     return Manifest.from_json(raw)
 
 
-def verify_archive(path: Path) -> Manifest:
-    """Check the manifest, every member's SHA-256 and row count, and the optional sidecar file
-    ``<path>.sha256``; raise ``BackupInvalid`` on the first mismatch."""
+@contextmanager
+def opened_archive(path: Path, key: bytes) -> Iterator[Path]:
+    """The plain zip of the sealed backup ``path`` (a private temporary file, removed on exit),
+    after the optional sidecar ``<path>.sha256`` and the signature have been checked."""
     sidecar = path.with_name(path.name + ".sha256")
-    if sidecar.exists():
+    if sidecar.exists() and path.exists():
         expected = sidecar.read_text(encoding="ascii").split()[0]
         if sha256_file(path) != expected:
             raise BackupInvalid(
                 f"De controlesom van {path.name} klopt niet met {sidecar.name}: het bestand is "
                 "gewijzigd of beschadigd. Er is niets teruggezet."
             )
+    try:
+        with opened_backup(path, key) as plain:
+            yield plain
+    except SealBroken as broken:
+        raise BackupInvalid(str(broken)) from None
+
+
+def verify_archive(path: Path, key: bytes) -> Manifest:
+    """Check the sealed backup ``path`` completely without restoring it (see module docstring)."""
+    with opened_archive(path, key) as plain:
+        return check_plain_archive(plain)
+
+
+def check_plain_archive(path: Path) -> Manifest:
+    """Check the manifest and every member's SHA-256 and row count of a plain (opened) zip;
+    raise ``BackupInvalid`` on the first mismatch."""
     with _open_zip(path) as archive:
         manifest = read_manifest(archive)
         for entry in manifest.tables:
@@ -176,11 +196,16 @@ def iter_rows(path: Path, entry: TableEntry) -> Iterator[list[Any]]:
 
 
 class ArchiveWriter:
-    """Write members one by one, hashing as they stream, then the manifest last."""
+    """Write members one by one, hashing as they stream, then the manifest last; the zip goes
+    straight through the seal into an owner-only file (never in plain text on disk)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
-        self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        self._raw = open_private(path, "wb")
+        self._sealer = SealingWriter(self._raw, key)
+        self.zip = zipfile.ZipFile(
+            self._sealer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6
+        )
 
     def write_table(
         self, name: str, columns: list[str], kinds: list[Kind], rows: Iterator[list[Any]]
@@ -202,7 +227,12 @@ class ArchiveWriter:
         self.zip.writestr(MANIFEST, raw)
         self.zip.writestr(MANIFEST_SUM, hashlib.sha256(raw).hexdigest() + "\n")
         self.zip.close()
+        self._sealer.seal()
+        self._raw.close()
 
     def abort(self) -> None:
-        self.zip.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self.zip.close()
+        finally:
+            self._raw.close()
+            self.path.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine
 from werkpad.backup.archive import ArchiveWriter, BackupInvalid, Manifest, sha256_file
 from werkpad.backup.codec import Kind, column_kind, encode
 from werkpad.backup.schema import code_head, current_revision
+from werkpad.protected.modes import open_private
 from werkpad.store.db import make_engine
 from werkpad.store.models import Base
 
@@ -65,17 +66,33 @@ def _read_transaction(engine: Engine) -> Connection:
     return conn
 
 
+class BackupExists(Exception):
+    """The backup file exists already and overwriting was not asked for; nothing was written."""
+
+
 def backup_database(
-    database: str | Engine, out: Path, progress: Progress | None = None
+    database: str | Engine,
+    out: Path,
+    progress: Progress | None = None,
+    *,
+    key: bytes,
+    overwrite: bool = False,
 ) -> BackupResult:
-    """Write a backup of the whole database to ``out`` (zip) and ``out.sha256``.
+    """Write a sealed backup of the whole database to ``out`` and its checksum to
+    ``out.sha256``, both owner-only (0600); ``key`` encrypts and signs it (sealing.py).
 
     Refuses (``BackupInvalid``) when the database schema is not at this version's newest
-    migration: run ``werkpad db upgrade`` first.
+    migration (run ``werkpad db upgrade`` first), and (``BackupExists``) an existing ``out``
+    unless ``overwrite``.
     """
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise BackupExists(
+            f"{out} bestaat al; een bestaande back-up wordt niet overschreven. Kies een andere "
+            "naam of geef --overwrite mee."
+        )
     engine = make_engine(database) if isinstance(database, str) else database
     started = time.perf_counter()
-    out = Path(out)
     partial = out.with_name(out.name + ".onvolledig")
     try:
         conn = _read_transaction(engine)
@@ -91,7 +108,7 @@ def backup_database(
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 source_dialect=engine.dialect.name,
             )
-            writer = ArchiveWriter(partial)
+            writer = ArchiveWriter(partial, key)
             try:
                 for table in Base.metadata.sorted_tables:
                     kinds = [column_kind(c.type) for c in table.columns]
@@ -113,7 +130,8 @@ def backup_database(
             conn.close()
         os.replace(partial, out)
         digest = sha256_file(out)
-        out.with_name(out.name + ".sha256").write_text(f"{digest}  {out.name}\n", "ascii")
+        with open_private(out.with_name(out.name + ".sha256"), "w", encoding="ascii") as handle:
+            handle.write(f"{digest}  {out.name}\n")
     finally:
         if isinstance(database, str):
             engine.dispose()

@@ -19,7 +19,14 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import Connection, Engine
 
-from werkpad.backup.archive import BackupInvalid, Manifest, TableEntry, iter_rows, verify_archive
+from werkpad.backup.archive import (
+    BackupInvalid,
+    Manifest,
+    TableEntry,
+    check_plain_archive,
+    iter_rows,
+    opened_archive,
+)
 from werkpad.backup.codec import Kind, bind_type, decode
 from werkpad.backup.schema import current_revision, is_ancestor, known_revisions
 from werkpad.store.db import alembic_config, make_engine
@@ -119,17 +126,23 @@ def _reset_sequences(conn: Connection, manifest: Manifest) -> None:
 
 
 def restore_database(
-    database: str | Engine, path: Path, progress: Progress | None = None
+    database: str | Engine, path: Path, progress: Progress | None = None, *, key: bytes
 ) -> RestoreResult:
-    """Restore the backup at ``path`` into the empty database ``database``.
+    """Restore the sealed backup at ``path`` (made with ``key``) into the empty ``database``.
 
-    Raises ``BackupInvalid`` for a damaged or altered file and ``RestoreRefused`` for a target
-    that holds data or has a newer schema; in both cases nothing is written.
+    Raises ``BackupInvalid`` for a damaged or altered file or another key, and
+    ``RestoreRefused`` for a target that holds data or has a newer schema; in all cases
+    nothing is written.
     """
+    with opened_archive(Path(path), key) as plain:
+        return _restore_plain(database, plain, progress)
+
+
+def _restore_plain(database: str | Engine, path: Path, progress: Progress | None) -> RestoreResult:
     engine = make_engine(database) if isinstance(database, str) else database
     started = time.perf_counter()
     try:
-        manifest = verify_archive(Path(path))
+        manifest = check_plain_archive(path)
         if manifest.revision not in known_revisions():
             raise RestoreRefused(
                 f"De back-up heeft schemaversie {manifest.revision}, die deze werkpad niet kent; "

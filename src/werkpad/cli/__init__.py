@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
+from werkpad.cli.audit import audit_app
 from werkpad.cli.backup import backup_app, restore_app
 from werkpad.cli.effects import evaluate_app
 from werkpad.cli.exporting import export_app
@@ -34,6 +35,7 @@ def _mount_subcommands() -> None:
     app.add_typer(match_app, name="match")
     app.add_typer(backup_app, name="backup")
     app.add_typer(restore_app, name="restore")
+    app.add_typer(audit_app, name="audit")
 
 
 _mount_subcommands()

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from werkpad.cli.audit_trail import record_cli, where
 from werkpad.config import database_url
 from werkpad.exporting.analytics import FORMATS, export_analytics
 from werkpad.exporting.pseudonym import MissingKey, load_key, write_key_file
@@ -49,9 +50,16 @@ def analytics_command(
     engine = make_engine(database_url(db))
     try:
         result = export_analytics(engine, out, key, formats)
+        total = sum(result.rows.values())
+        record_cli(
+            engine,
+            "EXPORT",
+            "analytics_export",
+            f"analyse-export (gepseudonimiseerd, {', '.join(formats)}), {total} rijen in "
+            f"{len(result.rows)} tabellen, naar {where(out)}",
+        )
     finally:
         engine.dispose()
-    total = sum(result.rows.values())
     console.print(
         f"[green]Export klaar[/green]: {len(result.rows)} tabellen, {total} rijen in {out} "
         f"(sleutelvingerafdruk {result.key_fingerprint})."
@@ -81,6 +89,13 @@ def srg_command(
         engine = make_engine(database_url(db))
         try:
             records = export_srg(engine, delivery, target)
+            record_cli(
+                engine,
+                "EXPORT",
+                "srg_export",
+                f"SRG-levering {year:04d}-{month:02d} (met BSN), {len(records)} rijen, naar "
+                f"{where(target)}",
+            )
         finally:
             engine.dispose()
     except ValueError as wrong:
@@ -107,15 +122,22 @@ def folder_command(
     engine = make_engine(database_url(db))
     try:
         result = export_folder(engine, out)
+        written = {k: n for k, n in result.rows.items() if n}
+        record_cli(
+            engine,
+            "EXPORT",
+            "folder_export",
+            f"importmap (met BSN), {sum(written.values())} rijen in {len(written)} bestanden, "
+            f"naar {where(out)}",
+        )
     except FileExistsError as exists:
         console.print(f"[red]{exists}[/red]")
         raise typer.Exit(code=1) from exists
     finally:
         engine.dispose()
-    written = {k: n for k, n in result.rows.items() if n}
     console.print(
         f"[green]Importmap klaar[/green]: {len(written)} bestanden, {sum(written.values())} "
-        f"rijen in {out} (bevat BSN: alleen voor de eigenaar)."
+        f"rijen in {out} (bevat BSN: map en bestanden alleen voor de eigenaar)."
     )
 
 

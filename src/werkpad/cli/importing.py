@@ -20,6 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from werkpad.cli.audit_trail import record_cli, where
 from werkpad.config import database_url
 from werkpad.importing.errors import ImportRejected, RowError, write_rejects
 from werkpad.importing.reading import DEFAULT_MAX_FILE_MB
@@ -77,11 +78,27 @@ def import_command(
     except ImportRejected as rejected:
         _print_errors(rejected.errors)
         path = write_rejects(rejected.errors, rejects)
+        record_cli(
+            engine,
+            "IMPORT",
+            "import",
+            f"import van {where(folder)} geweigerd, {len(rejected.errors)} fouten, "
+            f"afkeurbestand {where(path)}",
+        )
         console.print(
             f"[red]{len(rejected.errors)} fout(en); er is niets geïmporteerd.[/red] "
             f"Alle fouten staan in {path}."
         )
         raise typer.Exit(code=1) from rejected
+    else:
+        if not report.dry_run:
+            record_cli(
+                engine,
+                "IMPORT",
+                "import",
+                f"import, {report.rows} rijen ({report.inserted} nieuw, {report.updated} "
+                f"bijgewerkt), uit {where(folder)}",
+            )
     finally:
         engine.dispose()
     _print_report(report)

@@ -19,6 +19,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from werkpad.exporting.pseudonym import key_fingerprint, person_pseudonym
+from werkpad.protected.modes import open_private, private_dir
+from werkpad.protected.spreadsheet import safe_frame
 from werkpad.store.models import Base
 
 EXTRACT_VERSION = "1"
@@ -236,8 +238,12 @@ def write_extract(
     key: bytes,
     formats: Iterable[str] = FORMATS,
 ) -> ExportResult:
-    """Write each table as Parquet and/or CSV (UTF-8, ISO dates) plus a manifest.json."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write each table as Parquet and/or CSV (UTF-8, ISO dates) plus a manifest.json.
+
+    The folder is 0700 and every file 0600 (the extract is still personal data), and CSV text
+    cells are formula-safe (``werkpad.protected.spreadsheet``).
+    """
+    private_dir(folder)
     files: list[Path] = []
     chosen = list(formats)
     unknown = set(chosen) - set(FORMATS)
@@ -246,11 +252,13 @@ def write_extract(
     for name, frame in frames.items():
         if "parquet" in chosen:
             path = folder / f"{name}.parquet"
-            frame.to_parquet(path, index=False)
+            with open_private(path, "wb") as handle:
+                frame.to_parquet(handle, index=False)
             files.append(path)
         if "csv" in chosen:
             path = folder / f"{name}.csv"
-            frame.to_csv(path, index=False, encoding="utf-8")
+            with open_private(path, "w", encoding="utf-8", newline="") as handle:
+                safe_frame(frame).to_csv(handle, index=False)
             files.append(path)
     rows = {name: len(frame) for name, frame in frames.items()}
     fingerprint = key_fingerprint(key)
@@ -263,7 +271,8 @@ def write_extract(
         "columns": {name: list(frame.columns) for name, frame in frames.items()},
     }
     manifest_path = folder / "manifest.json"
-    manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    with open_private(manifest_path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(manifest, indent=2))
     files.append(manifest_path)
     return ExportResult(folder, files, rows, fingerprint)
 

@@ -6,12 +6,15 @@ the same keys (teams and providers by name, the catalogue by code, dossiers by n
 username), so importing the folder into an empty database rebuilds the same municipality. The
 ``exits`` file is not written: routes carry their own end date and end reason.
 
-The folder contains BSNs, names and addresses: it is as sensitive as the database itself.
+The folder contains BSNs, names and addresses: it is as sensitive as the database itself, so
+the folder is 0700 and every file 0600. It stays plain (not encrypted): its purpose is to be
+read by ``werkpad import`` or another system's importer (docs/export.md). Text cells are
+formula-safe (``werkpad.protected.spreadsheet``): a name that starts with ``=`` gets a leading
+apostrophe.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from werkpad.importing.spec import SPECS, FileSpec
+from werkpad.protected.modes import private_dir
+from werkpad.protected.spreadsheet import write_csv
 from werkpad.store.db import make_engine
 from werkpad.store.models import Base
 
@@ -74,10 +79,7 @@ def _dossier_members(conn: Connection, persons: dict[int, str]) -> dict[int, dic
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=DELIMITER, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+    write_csv(path, header, rows, delimiter=DELIMITER, encoding="utf-8", lineterminator="\n")
 
 
 def export_folder(database: str | Engine, out: Path) -> FolderExport:
@@ -85,9 +87,9 @@ def export_folder(database: str | Engine, out: Path) -> FolderExport:
     read in one transaction; kinds without rows are left out (the import refuses empty files)."""
     engine = make_engine(database) if isinstance(database, str) else database
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    if any(out.glob("*.csv")) or any(out.glob("*.xlsx")):
+    if out.is_dir() and (any(out.glob("*.csv")) or any(out.glob("*.xlsx"))):
         raise FileExistsError(f"Map {out} bevat al importbestanden; kies een lege map.")
+    private_dir(out)
     counts: dict[str, int] = {}
     try:
         with engine.connect() as conn:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 from pathlib import Path
 
+from werkpad.protected.keys import MissingKey, generate_key, write_key_file
+from werkpad.protected.keys import load_key as _load_key
+
 KEY_ENV = "WERKPAD_PSEUDONYM_KEY"
-MIN_KEY_CHARS = 32
 PSEUDONYM_CHARS = 32  # 128 bits
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
@@ -28,44 +28,9 @@ HOW_TO_MAKE_A_KEY = (
 )
 
 
-class MissingKey(Exception):
-    """No usable pseudonym key: exporting personal data without one is refused."""
-
-
-def generate_key() -> str:
-    """A new random key: 64 hexadecimal characters (256 bits)."""
-    return secrets.token_hex(32)
-
-
-def write_key_file(path: Path) -> Path:
-    """Create a key file readable by its owner only; an existing file is never overwritten."""
-    if path.exists():
-        raise FileExistsError(f"{path} bestaat al; een bestaande sleutel wordt niet overschreven")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(generate_key() + "\n")
-    return path
-
-
 def load_key(key_file: Path | None = None) -> bytes:
     """The key from ``key_file`` if given, else from ``$WERKPAD_PSEUDONYM_KEY``."""
-    if key_file is not None:
-        if not key_file.is_file():
-            raise MissingKey(f"Sleutelbestand {key_file} bestaat niet. {HOW_TO_MAKE_A_KEY}")
-        text = key_file.read_text(encoding="utf-8").strip()
-        source = str(key_file)
-    else:
-        text = os.environ.get(KEY_ENV, "").strip()
-        source = KEY_ENV
-        if not text:
-            raise MissingKey(f"Geen pseudonimiseringssleutel gevonden. {HOW_TO_MAKE_A_KEY}")
-    if len(text) < MIN_KEY_CHARS:
-        raise MissingKey(
-            f"De sleutel in {source} is te kort (minder dan {MIN_KEY_CHARS} tekens). "
-            + HOW_TO_MAKE_A_KEY
-        )
-    return text.encode("utf-8")
+    return _load_key(key_file, KEY_ENV, "pseudonimiseringssleutel", HOW_TO_MAKE_A_KEY)
 
 
 def _digest(key: bytes, message: str) -> str:
@@ -75,6 +40,17 @@ def _digest(key: bytes, message: str) -> str:
 def person_pseudonym(key: bytes, bsn: str) -> str:
     """The pseudonym of the person with ``bsn``: 32 letters a-p, stable per key."""
     return _digest(key, f"person:{bsn}")[:PSEUDONYM_CHARS].translate(_HEX_TO_LETTERS)
+
+
+__all__ = [
+    "KEY_ENV",
+    "MissingKey",
+    "generate_key",
+    "key_fingerprint",
+    "load_key",
+    "person_pseudonym",
+    "write_key_file",
+]
 
 
 def key_fingerprint(key: bytes) -> str:

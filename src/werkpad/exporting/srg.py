@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import csv
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from werkpad import __version__
+from werkpad.protected.modes import open_private
+from werkpad.protected.spreadsheet import safe_frame
 from werkpad.store.models import (
     Assessment,
     Candidate,
@@ -238,12 +239,11 @@ def srg_records(sources: dict[str, pd.DataFrame], delivery: SrgDelivery) -> pd.D
 
 
 def write_srg(records: pd.DataFrame, path: Path) -> Path:
-    """Semicolon CSV, UTF-8, header of field codes; owner-only because it holds BSNs."""
+    """Semicolon CSV, UTF-8, header of field codes; owner-only because it holds BSNs, and
+    formula-safe (a registration number comes from the source system)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-        records.to_csv(handle, sep=";", index=False)
-    os.chmod(path, 0o600)
+    with open_private(path, "w", encoding="utf-8", newline="") as handle:
+        safe_frame(records).to_csv(handle, sep=";", index=False)
     return path
 
 

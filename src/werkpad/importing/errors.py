@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from werkpad.protected.spreadsheet import write_csv
 
 REJECT_COLUMNS = ("bestand", "rij", "kolom", "waarde", "reden")
 
@@ -38,11 +39,12 @@ class ImportRejected(Exception):
 
 
 def write_rejects(errors: Iterable[RowError], path: Path) -> Path:
-    """Write the errors as a semicolon CSV (opens directly in Dutch Excel), UTF-8 with BOM."""
+    """Write the errors as a semicolon CSV (opens directly in Dutch Excel), UTF-8 with BOM.
+
+    The rejected values come from the source system and may hold personal data and formulas:
+    the file is owner-only (0600) and every cell is formula-safe (werkpad.protected).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(REJECT_COLUMNS)
-        for error in errors:
-            writer.writerow(error.as_row())
+    rows = (error.as_row() for error in errors)
+    write_csv(path, REJECT_COLUMNS, rows, delimiter=";", encoding="utf-8-sig")
     return path

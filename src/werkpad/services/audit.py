@@ -4,6 +4,7 @@ the default search shows file reads and changes, ``logins=True`` only the attemp
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -147,3 +148,34 @@ def search_audit(session: Session, query: AuditQuery) -> AuditPage:
         .offset((max(query.page, 1) - 1) * query.page_size)
     ).all()
     return AuditPage(list(entries), int(total), query.page, query.page_size)
+
+
+CLI_ACTIONS = ("IMPORT", "EXPORT", "BACKUP", "RESTORE")
+
+
+def operator_name() -> str:
+    """Who runs the command line: the operating-system account (werkpad has no login there)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "onbekend"
+
+
+def record_cli_event(session: Session, action: str, object_type: str, what: str) -> AuditEntry:
+    """Add an entry for a command-line import, export, backup or restore (the caller commits).
+
+    ``what`` says which kind, how many rows and to or from where; the operating-system account
+    stands in for the user, who is not logged in on the command line.
+    """
+    if action not in CLI_ACTIONS:
+        raise ValueError(f"onbekende actie {action!r}")
+    entry = AuditEntry(
+        at=utc_now(),
+        user_id=None,
+        action=action,
+        object_type=object_type[:30],
+        object_id=None,
+        purpose=f"Opdrachtregel ({operator_name()}): {what}"[:200],
+    )
+    session.add(entry)
+    return entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from werkpad.domain.codelists import all_code_lists
@@ -35,10 +36,33 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _create_private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file that does not exist yet as an empty owner-only (0600) file.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, so all three
+    stay private. An existing file keeps its mode (a copied template, a file of another
+    owner); in-memory databases and ``file:`` URIs are left to SQLite.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # created by another process meanwhile: SQLite opens that one
+        return
+    os.fchmod(descriptor, 0o600)
+    os.close(descriptor)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys and WAL so readers don't block writers."""
+    """An engine for ``url``; SQLite gets foreign keys and WAL so readers don't block writers,
+    and a new database file is created readable by its owner only."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        _create_private_sqlite_file(url)
         kwargs.setdefault("connect_args", {"check_same_thread": False})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -633,3 +633,30 @@ class AuditEntry(Base):
     ip: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User | None] = relationship()
+
+
+class AuditSeal(Base):
+    """One sealed block of audit entries, a link in a keyed HMAC chain (services/audit_chain.py).
+
+    ``mac`` covers the block number, the previous block's MAC and every entry with an id from
+    ``first_entry_id`` to ``last_entry_id``; the key is kept outside the database, so an edited,
+    deleted or reordered entry cannot be sealed again by someone with database access only.
+    ``number`` is assigned, not generated: two sealers racing for the same number cannot fork
+    the chain, the second one fails and retries later.
+    """
+
+    __tablename__ = "audit_seal"
+    __table_args__ = (
+        CheckConstraint("last_entry_id >= first_entry_id", name="entry_range"),
+        CheckConstraint("entries >= 1", name="not_empty"),
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_entry_id: Mapped[int] = mapped_column(Integer, unique=True)
+    last_entry_id: Mapped[int] = mapped_column(Integer, unique=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(DateTime)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+    sealed_at: Mapped[datetime] = mapped_column(DateTime)
+    key_fingerprint: Mapped[str] = mapped_column(String(32))
+    previous_mac: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))

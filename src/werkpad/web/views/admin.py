@@ -24,6 +24,8 @@ from werkpad.domain.worklist import THRESHOLD_LABELS
 from werkpad.services.accounts import locked_usernames, unlock_login
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
 from werkpad.services.audit import AuditQuery, record_change, search_audit
+from werkpad.services.audit_alerts import read_alerts
+from werkpad.services.audit_settings import audit_settings
 from werkpad.services.configuration import (
     band_field,
     banded_route_types,
@@ -48,6 +50,11 @@ ACTION_LABELS = {
     "LOGIN": "Ingelogd",
     "LOGIN_FAILED": "Inloggen mislukt",
     "LOGIN_UNLOCK": "Ontgrendeld door beheerder",
+    "IMPORT": "Geïmporteerd",
+    "EXPORT": "Geëxporteerd",
+    "BACKUP": "Back-up gemaakt",
+    "RESTORE": "Back-up teruggezet",
+    "PRUNE": "Opgeschoond (bewaartermijn)",
 }
 OBJECT_LABELS = {
     "candidate": "kandidaat",
@@ -55,6 +62,12 @@ OBJECT_LABELS = {
     "app_user": "gebruiker",
     "team": "team",
     "login": "",
+    "import": "importmap",
+    "analytics_export": "analyse-export",
+    "srg_export": "SRG-levering",
+    "folder_export": "importmap-export",
+    "database": "database",
+    "audit_seal": "auditlog tot blok",
 }
 USER_FIELDS = ("username", "full_name", "role", "team_id", "fte")
 
@@ -262,6 +275,7 @@ def audit(
                 "soort": "inloggen" if soort == "inloggen" else "",
             },
             "pages": max(1, -(-result.total // result.page_size)),
+            "read_alerts": read_alerts(db, audit_settings(db)),
             "action_labels": ACTION_LABELS,
             "object_labels": OBJECT_LABELS,
         },
