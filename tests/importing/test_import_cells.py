@@ -62,3 +62,8 @@ def test_yes_no_in_dutch_and_english():
     values, bad = cells.parse_bool(series("ja", "Nee", "true", "0", "misschien"))
     assert list(values) == [True, False, True, False, None]
     assert bad.iloc[4].startswith("geen ja/nee-waarde")
+
+
+def test_a_formula_guard_from_the_export_is_removed_on_import() -> None:
+    values, _ = cells.parse_text(pd.Series(["'=HYPERLINK(x)", "'t Hoen", "'-5"]), 60)
+    assert list(values) == ["=HYPERLINK(x)", "'t Hoen", "-5"]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from werkpad.domain.bsn import is_valid_bsn
+from werkpad.protected.spreadsheet import restore_cell
 
 Parsed = tuple[pd.Series, pd.Series]
 
@@ -36,6 +37,8 @@ def _none_where(values: pd.Series, keep: pd.Series) -> pd.Series:
 
 
 def parse_text(text: pd.Series, max_length: int | None) -> Parsed:
+    # A leading ' before =, +, -, @ is the export's guard against formulas, not data.
+    text = text.map(restore_cell)
     filled = text != ""
     bad = _empty_reasons(text)
     if max_length is not None:

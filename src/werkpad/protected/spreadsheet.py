@@ -35,6 +35,15 @@ def neutralise_cell(value: str) -> str:
     return value
 
 
+def restore_cell(value: str) -> str:
+    """The inverse of :func:`neutralise_cell`: a text that starts with ``'`` followed by a
+    formula trigger is read without the ``'``, so a name that began with ``=`` survives an
+    export and an import unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def _safe(value: Any) -> Any:
     return neutralise_cell(value) if isinstance(value, str) else value
 
