@@ -2,7 +2,7 @@
 # Refresh the vendored front-end assets from the npm registry. Only a maintainer runs this;
 # the app and the tests use the committed copies and never need npm or the network.
 #
-#   NL Design System CSS (@utrecht/component-library-css, EUPL-1.2)
+#   NL Design System CSS (@utrecht/component-library-css: components and plain-HTML styles, EUPL-1.2)
 #       -> src/werkpad/web/static/vendor/nl-design-system/
 #   axe-core (MPL-2.0), the accessibility engine the browser tests inject
 #       -> tests/browser/vendor/axe-core/
@@ -31,8 +31,11 @@ fetch() { # package@version -> unpacked folder
 utrecht="$(fetch "@utrecht/component-library-css@$UTRECHT_CSS_VERSION" utrecht)"
 mkdir -p "$css_dir"
 cp "$utrecht/dist/index.css" "$css_dir/component-library.css"
+# html.css styles plain semantic HTML (h1, table, button, select...) inside .utrecht-html with
+# the same design tokens, so every template gets the components without class churn.
+cp "$utrecht/dist/html.css" "$css_dir/html.css"
 cp "$utrecht/LICENSE.md" "$css_dir/LICENSE.md"
-printf '@utrecht/component-library-css %s (npm), dist/index.css, licence EUPL-1.2\n' \
+printf '@utrecht/component-library-css %s (npm), dist/index.css and dist/html.css, licence EUPL-1.2\n' \
   "$UTRECHT_CSS_VERSION" >"$css_dir/VERSION"
 
 axe="$(fetch "axe-core@$AXE_CORE_VERSION" axe)"
