@@ -28,7 +28,7 @@ def test_a_theme_file_sets_name_colours_and_an_embedded_logo(tmp_path: Path) -> 
 
 
 def test_a_colour_below_aa_contrast_with_white_text_is_refused() -> None:
-    with pytest.raises(ThemeError, match="WCAG 2.1 AA"):
+    with pytest.raises(ThemeError, match=r"WCAG 2\.1 AA"):
         parse_theme('primary_color = "#7fb2e5"', Path("."))
 
 
