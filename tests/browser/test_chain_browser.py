@@ -66,7 +66,8 @@ def _number(text: str) -> int:
 
 
 def _section(page: Page, title: str) -> Locator:
-    return page.locator("section.card", has=page.locator("h2", has_text=title)).first
+    # Dashboard panels are h3 under the h2 of their theme.
+    return page.locator("section.card", has=page.locator("h2, h3", has_text=title)).first
 
 
 def _read_dashboard(page: Page) -> DashboardFigures:
@@ -147,7 +148,7 @@ def _klantmanager_builds_the_route(visitor: Visitor, file_path: str) -> None:
     page.fill("#route-start_date", "2021-06-01")
     page.locator("#route-plan_id").select_option(index=1)
     _submit(page, f"{file_path}/route")
-    expect(page.locator("section#route h3").first).to_contain_text("lopend")
+    expect(page.locator("section#route h4").first).to_contain_text("lopend")
 
     _open(page, "section#route", "Voorziening toevoegen")
     page.locator("#voorziening-provision_type_id").select_option(index=1)
@@ -201,10 +202,10 @@ def _klantmanager_ends_route_with_a_job(visitor: Visitor, file_path: str) -> Non
 
     # Without the loonwaarde the LKS is refused, in Dutch, and nothing is ended.
     _submit(page, "/einde/")
-    expect(page.locator("p.alert[role=alert]")).to_contain_text(
+    expect(page.locator(".alert[role=alert]")).to_contain_text(
         "Loonkostensubsidie vraagt een vastgestelde loonwaarde."
     )
-    expect(page.locator("section#route h3").first).to_contain_text("lopend")
+    expect(page.locator("section#route h4").first).to_contain_text("lopend")
     visitor.screenshot("13-exit-refused")
     # What was filled in stays, the ticked instrument too.
     expect(page.locator("#einde-hours_per_week")).to_have_value("32")
@@ -213,7 +214,7 @@ def _klantmanager_ends_route_with_a_job(visitor: Visitor, file_path: str) -> Non
     page.fill("#einde-lks_loonwaarde", "70")
     _submit(page, "/einde/")
     expect(page.locator("section#route")).to_contain_text(JOB_LABEL)
-    placements = page.locator("section.card", has=page.locator("h2", has_text="Plaatsingen"))
+    placements = page.locator("section.card", has=page.locator("h3", has_text="Plaatsingen")).last
     expect(placements).to_contain_text("loonwaarde 70%")
     expect(page.locator("section#nazorg")).to_contain_text("6 maanden")
     visitor.screenshot("14-candidate-after-exit")

@@ -48,7 +48,9 @@ def test_shortfalls_are_named() -> None:
     )
     texts = _texts(c, v)
     assert texts["language"] == "taalniveau lager dan gevraagd (A2, gevraagd B1)"
-    assert texts["education"] == "opleiding lager dan gevraagd (NONE, gevraagd MBO)"
+    assert texts["education"] == (
+        "opleiding lager dan gevraagd (Geen / basisonderwijs, gevraagd Mbo 2-4 / havo / vwo)"
+    )
     assert texts["skills"] == "vaardigheden 1 van 3 (mist: HACCP, teamspeler)"
     assert texts["sector"] == "sector niet gewenst (Logistiek)"
     assert texts["days"] == "beschikbaar op 2 van 3 dagen (niet: za)"

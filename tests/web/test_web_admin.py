@@ -326,7 +326,7 @@ def test_beheerder_sees_every_code_list_with_the_origin_of_each_code(
         assert "Meegeleverd, aangepast door gemeente" in row("PHONE")
         assert ">Meegeleverd<" in row("FACE_TO_FACE")
         attributes = admin.get("/beheer/codelijsten?lijst=route_type").text
-        assert "<th>loonwaarde_min</th>" in attributes
+        assert '<th scope="col">loonwaarde_min</th>' in attributes
         assert admin.get("/beheer/codelijsten?lijst=bestaat_niet").status_code == 404
     finally:
         monkeypatch.delenv("WERKPAD_CODELIST_DIR")

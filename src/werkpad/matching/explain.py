@@ -61,6 +61,9 @@ def contribution_text(c: Contribution) -> str:
             return f"reistijd {round(d['minutes'])} min ({mode}, {_num(d['km'])} km)"
         case "language" | "education":
             word = "taalniveau" if c.criterion == "language" else "opleiding"
+            levels = code_list("language_level" if c.criterion == "language" else "education_level")
+            d = {**d, "have": levels.label(d["have"]) if d["have"] is not None else None,
+                 "need": levels.label(d["need"]) if d["need"] is not None else None}  # fmt: skip
             if d["need"] is None:
                 return f"geen {word} gevraagd"
             if d["have"] is None:

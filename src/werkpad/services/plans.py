@@ -184,3 +184,8 @@ def complete_provision(
     session.flush()
     record_change(session, user, "UPDATE", "provision", provision.id, purpose="Resultaat")
     return provision
+
+
+def provision_type_names(session: Session) -> dict[str, str]:
+    """The name of every provision type by its code, for screens that list codes."""
+    return dict(session.execute(select(ProvisionType.code, ProvisionType.name)).tuples().all())

@@ -22,6 +22,7 @@ from werkpad.domain.errors import ValidationFailed
 from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_read
 from werkpad.services.candidate_file import load_candidate_file
+from werkpad.services.candidate_summary import summarise_candidate
 from werkpad.services.caseload import age_on
 from werkpad.services.casework import add_contact, add_exemption
 from werkpad.services.configuration import load_configuration
@@ -203,6 +204,8 @@ def render_candidate(
     file = load_candidate_file(db, candidate)
     choices = Choices.load(db)
     latest = file.candidate.assessments[-1] if file.candidate.assessments else None
+    referrals = referrals_of_candidate(db, candidate.id)
+    follow_ups = follow_ups_of_candidate(db, candidate.id)
     context = {
         "file": file,
         "c": file.candidate,
@@ -215,8 +218,15 @@ def render_candidate(
                 select(Plan).where(Plan.candidate_id == candidate.id).order_by(Plan.created_on)
             )
         ),
-        "referrals": referrals_of_candidate(db, candidate.id),
-        "follow_ups": follow_ups_of_candidate(db, candidate.id),
+        "referrals": referrals,
+        "follow_ups": follow_ups,
+        "summary": summarise_candidate(
+            file,
+            today=today,
+            thresholds=choices.config.thresholds,
+            referrals=referrals,
+            follow_ups=follow_ups,
+        ),
         "returns": returns_of_candidate(file.candidate),
         "open_route": next((r for r in file.candidate.routes if r.end_date is None), None),
         "latest": latest,

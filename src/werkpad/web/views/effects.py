@@ -44,6 +44,7 @@ from werkpad.analytics.evaluation import (
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import DEFAULT_THRESHOLD, suppress
 from werkpad.domain.codelists import code_list
+from werkpad.services.plans import provision_type_names
 from werkpad.services.snapshot import load_snapshot
 from werkpad.store.models import User
 from werkpad.web.auth import require_role
@@ -99,9 +100,12 @@ def _snapshot(cache: EffectsCache, engine: Engine, reference_date: date) -> Snap
     return snap
 
 
-def treatment_options(snap: Snapshot) -> list[tuple[str, list[tuple[str, str]]]]:
+def treatment_options(
+    snap: Snapshot, provision_names: dict[str, str] | None = None
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """Option groups for the form: value ``kind:code``, label with the number of people."""
     labels = {
+        "provision_type": provision_names or {},
         "gos_code": {c.code: f"{c.code} {c.label_nl}" for c in code_list("gos_code")},
         "route_type": {c.code: c.label_nl for c in code_list("route_type")},
     }
@@ -251,6 +255,8 @@ def effects_page(
     cache = effects_cache(request)
     reference_date = request.app.state.clock.today()
     snap = _snapshot(cache, request.app.state.engine, reference_date)
+    with request.app.state.session_factory() as db:
+        names = provision_type_names(db)
     error = None
     view = None
     if behandeling:
@@ -274,7 +280,7 @@ def effects_page(
         "effects.html",
         {
             "reference_date": reference_date,
-            "options": treatment_options(snap),
+            "options": treatment_options(snap, names),
             "outcomes": outcomes,
             "methods": METHODS,
             "chosen": {
