@@ -73,11 +73,23 @@ class _Decision:
     reason: str | None
 
 
-def _provision_decisions(f: Fields, route: Route, end: date | None) -> list[_Decision]:
+def _provisions_of(session: Session, route: Route) -> list[Provision]:
+    return list(
+        session.scalars(
+            select(Provision)
+            .where(Provision.route_id == route.id)
+            .order_by(Provision.start_date, Provision.id)
+        )
+    )
+
+
+def _provision_decisions(
+    f: Fields, provisions: list[Provision], end: date | None
+) -> list[_Decision]:
     """Read the decision for every open provision of the route; a provision that starts after
     the exit date can only be cancelled."""
     decisions: list[_Decision] = []
-    for provision in route.provisions:
+    for provision in provisions:
         if provision.state not in OPEN_PROVISION_STATES:
             continue
         name = decision_field(provision.id)
@@ -146,8 +158,9 @@ def end_route(
     if route.end_date is not None:
         f.fail("end_reason", "Deze route is al beëindigd.")
     end = f.date("end_date", "Einddatum route", required=True)
+    provisions = _provisions_of(session, route)
     if end is not None:
-        used = [p for p in route.provisions if p.state in ENDED_PROVISION_STATES]
+        used = [p for p in provisions if p.state in ENDED_PROVISION_STATES]
         if end < route.start_date:
             f.fail("end_date", "Einddatum ligt vóór de start van de route.")
         elif end > today:
@@ -159,7 +172,7 @@ def end_route(
                 f"Een voorziening van deze route eindigde pas op {latest:%d-%m-%Y}, na deze "
                 "einddatum.",
             )
-    decisions = _provision_decisions(f, route, end) if route.end_date is None else []
+    decisions = _provision_decisions(f, provisions, end) if route.end_date is None else []
     reason = f.code("end_reason", "Reden einde", "route_end_reason", required=True)
     placement_values = (
         _clean_placement(session, f, data, end, route.team_id)
