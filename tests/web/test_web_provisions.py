@@ -11,7 +11,7 @@ from web_support import ClientFactory, World, session_csrf
 
 import factories as f
 from werkpad.store.db import make_engine, session_factory, transaction
-from werkpad.store.models import Provision, Route
+from werkpad.store.models import FollowUp, Placement, Provision, Route
 
 
 def _route_with_type(url: str, candidate_id: int) -> tuple[int, int]:
@@ -182,3 +182,32 @@ def test_api_steps_on_a_provision_answer_its_id_and_dutch_errors(
     )
     assert stopped.status_code == 201
     assert _provision(world.url, pid).result == "STOPPED_EXTERNAL"
+
+
+def test_follow_up_form_appears_from_its_due_date_and_an_early_post_is_refused(
+    world: World, client_for: ClientFactory
+) -> None:
+    engine = make_engine(world.url)
+    with transaction(session_factory(engine)) as s:
+        placement = s.scalars(
+            select(Placement).where(Placement.candidate_id == world.full_candidate)
+        ).one()
+        follow_up = FollowUp(
+            placement_id=placement.id, months=6, due_date=date.today() + timedelta(days=10)
+        )
+        s.add(follow_up)
+        s.flush()
+        fid = follow_up.id
+    engine.dispose()
+    km = client_for(world, "km")
+    token = session_csrf(km)
+    url = f"/kandidaten/{world.full_candidate}"
+    page = km.get(url).text
+    assert f"/nazorg/{fid}" not in page and "Vast te leggen vanaf" in page
+    refused = km.post(
+        f"{url}/nazorg/{fid}",
+        data={"csrf_token": token, "done_on": date.today().isoformat(), "still_working": "ja"},
+    )
+    assert refused.status_code == 422
+    due = (date.today() + timedelta(days=10)).strftime("%d-%m-%Y")
+    assert f"kan pas vanaf {due} worden vastgelegd." in refused.text

@@ -347,6 +347,28 @@ def complete_follow_up(
     return follow_up
 
 
+def benefit_returns_by_follow_up(
+    candidate: Candidate, placements: Sequence[Placement], follow_ups: Sequence[FollowUp]
+) -> dict[int, date]:
+    """Per follow-up, the start of the first benefit spell after the work exit and on or
+    before the follow-up's due date (from the loaded routes and spells; no query)."""
+    exit_dates = {r.id: r.end_date for r in candidate.routes if r.end_date}
+    by_placement = {p.id: exit_dates.get(p.route_id or -1) or p.start_date for p in placements}
+    found: dict[int, date] = {}
+    for follow_up in follow_ups:
+        exit_date = by_placement.get(follow_up.placement_id)
+        if exit_date is None:
+            continue
+        starts = [
+            s.start_date
+            for s in candidate.benefit_spells
+            if exit_date < s.start_date <= (follow_up.done_on or follow_up.due_date)
+        ]
+        if starts:
+            found[follow_up.id] = min(starts)
+    return found
+
+
 def follow_ups_of_candidate(session: Session, candidate_id: int) -> list[FollowUp]:
     return list(
         session.scalars(

@@ -32,6 +32,7 @@ from werkpad.services.casework import add_contact, add_exemption
 from werkpad.services.configuration import load_configuration
 from werkpad.services.diagnosis import propose_route, record_assessment
 from werkpad.services.exits import (
+    benefit_returns_by_follow_up,
     complete_follow_up,
     end_benefit,
     end_route,
@@ -246,6 +247,7 @@ def render_candidate(
     file = load_candidate_file(db, candidate)
     choices = Choices.load(db)
     latest = file.candidate.assessments[-1] if file.candidate.assessments else None
+    follow_ups = follow_ups_of_candidate(db, candidate.id)
     context = {
         "file": file,
         "c": file.candidate,
@@ -259,7 +261,10 @@ def render_candidate(
             )
         ),
         "referrals": referrals_of_candidate(db, candidate.id),
-        "follow_ups": follow_ups_of_candidate(db, candidate.id),
+        "follow_ups": follow_ups,
+        "follow_up_returns": benefit_returns_by_follow_up(
+            file.candidate, file.placements, follow_ups
+        ),
         "returns": returns_of_candidate(file.candidate),
         "open_route": next((r for r in file.candidate.routes if r.end_date is None), None),
         "latest": latest,
