@@ -440,7 +440,7 @@ def test_teamleider_reassigns_within_the_team_only(session: Session, case: Case)
             [case.candidate.id],
             {"klantmanager_id": str(case.km2.id), "reason": "Verlof"},
             today=TODAY,
-        )
+        ).count
         == 1
     )
     session.commit()
