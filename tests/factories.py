@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from werkpad.domain.bsn import bsn_from_stem
+from werkpad.domain.codelists import code_list
+from werkpad.domain.lifecycle import provision_state_from_dates
 from werkpad.services.accounts import hash_password
 from werkpad.store.models import (
     Assessment,
@@ -208,6 +210,15 @@ def make_provision(
         "cost": Decimal("1250.00"),
         **kw,
     }
+    if "state" not in kw:
+        # As older and imported data: ended as the result says, otherwise in use.
+        result = code_list("provision_result").get(values.get("result") or "")
+        values["state"] = provision_state_from_dates(
+            values["start_date"],
+            values.get("end_date"),
+            result.attr("ends_as") if result else None,
+            date.max,
+        )
     return _add(session, Provision(**values))
 
 

@@ -199,6 +199,8 @@ def _klantmanager_ends_route_with_a_job(visitor: Visitor, file_path: str) -> Non
     page.fill("#einde-hours_per_week", "32")
     page.select_option("#einde-claimant", "TEAM")
     page.locator("form[action*='/einde/'] input[name=instruments][value=LKS]").check()
+    # The exit asks what becomes of the open provision.
+    page.locator("form[action*='/einde/'] input[type=radio][value=afronden]").first.check()
 
     # Without the loonwaarde the LKS is refused, in Dutch, and nothing is ended.
     _submit(page, "/einde/")

@@ -85,7 +85,9 @@ def test_example_values_arrive_typed_on_both_databases(database_url):
         "2020-10-31",
     )
     assert scalar(database_url, "SELECT end_reason FROM route WHERE source_id='R003'") == "JOB"
-    assert scalar(database_url, "SELECT postcode FROM candidate WHERE source_id='P001'") == "2511AB"
+    assert (
+        scalar(database_url, "SELECT postcode FROM candidate WHERE source_id='P001'") == "2511 AB"
+    )
     assert (
         scalar(
             database_url,

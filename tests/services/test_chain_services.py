@@ -174,6 +174,7 @@ def test_route_refuses_a_basic_provision_out_of_phase_order(session: Session, ca
         case.km,
         route,
         {"provision_type_id": str(mediate.id), "start_date": "2024-02-05", "cost": "1.250,50"},
+        today=TODAY,
     )
     session.commit()
     assert provision.cost is not None and float(provision.cost) == 1250.50
@@ -186,6 +187,7 @@ def test_route_refuses_a_basic_provision_out_of_phase_order(session: Session, ca
             case.km,
             route,
             {"provision_type_id": str(diagnose.id), "start_date": "2024-03-01"},
+            today=TODAY,
         ),
     )
     assert errors["provision_type_id"].startswith("Volgorde: een voorziening voor diagnose")
@@ -197,6 +199,7 @@ def test_route_refuses_a_basic_provision_out_of_phase_order(session: Session, ca
             case.km,
             route,
             {"provision_type_id": "vrije tekst", "start_date": "2024-03-01"},
+            today=TODAY,
         ),
     )
     assert set(errors) == {"provision_type_id"}
@@ -437,7 +440,7 @@ def test_teamleider_reassigns_within_the_team_only(session: Session, case: Case)
             [case.candidate.id],
             {"klantmanager_id": str(case.km2.id), "reason": "Verlof"},
             today=TODAY,
-        )
+        ).count
         == 1
     )
     session.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from werkpad.domain.normalise import pad_bsn
+
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 
@@ -14,9 +16,7 @@ def is_valid_bsn(value: str | int | None) -> bool:
     """
     if value is None:
         return False
-    text = str(value).strip()
-    if len(text) == 8:
-        text = "0" + text
+    text = pad_bsn(value)
     if len(text) != 9 or not text.isdigit():
         return False
     total = sum(int(d) * w for d, w in zip(text, _WEIGHTS, strict=True))
@@ -25,9 +25,7 @@ def is_valid_bsn(value: str | int | None) -> bool:
 
 def normalise_bsn(value: str | int) -> str:
     """The BSN as a 9-character string, or ValueError with a Dutch reason."""
-    text = str(value).strip()
-    if len(text) == 8 and text.isdigit():
-        text = "0" + text
+    text = pad_bsn(value)
     if not is_valid_bsn(text):
         raise ValueError(f"BSN '{value}' is ongeldig (voldoet niet aan de elfproef)")
     return text

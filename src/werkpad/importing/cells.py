@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 
 from werkpad.domain.bsn import is_valid_bsn
+from werkpad.domain.normalise import DATE_FORMATS, normalise_postcode, pad_bsn
 from werkpad.protected.spreadsheet import restore_cell
 
 Parsed = tuple[pd.Series, pd.Series]
 
 _TRUE = {"true", "waar", "ja", "j", "yes", "y", "1", "x"}
 _FALSE = {"false", "onwaar", "nee", "n", "no", "0"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+_DATE_FORMATS = DATE_FORMATS
 _MIN_DATE = date(1900, 1, 1)
 _MAX_DATE = date(2100, 12, 31)
 _CENT = Decimal("0.01")
@@ -211,8 +212,7 @@ def parse_bool(text: pd.Series) -> Parsed:
 def parse_bsn(text: pd.Series) -> Parsed:
     """A BSN with the elfproef; eight digits get the leading zero the BRP drops."""
     filled = text != ""
-    cleaned = text.str.replace(r"[\s.-]", "", regex=True)
-    padded = cleaned.where(cleaned.str.len() != 8, "0" + cleaned)
+    padded = text.map(pad_bsn)
     nine_digits = padded.str.fullmatch(r"\d{9}")
     bad = _empty_reasons(text)
     bad[filled & ~nine_digits] = "BSN moet uit 9 cijfers bestaan"
@@ -221,17 +221,20 @@ def parse_bsn(text: pd.Series) -> Parsed:
     return _none_where(padded, filled & (bad == "")), bad
 
 
-_POSTCODE = re.compile(r"^(\d{4})\s*([A-Za-z]{2})$")
+def _postcode_or_none(value: str) -> str | None:
+    try:
+        return normalise_postcode(value)
+    except ValueError:
+        return None
 
 
 def parse_postcode(text: pd.Series) -> Parsed:
-    """Dutch postcode ``1234 AB`` stored as ``1234AB``."""
+    """Dutch postcode, stored as ``1234 AB`` (``domain.normalise``)."""
     filled = text != ""
-    parts = text.str.extract(_POSTCODE)
-    ok = parts[0].notna()
+    values = text.map(_postcode_or_none)
+    ok = values.notna()
     bad = _empty_reasons(text)
     bad[filled & ~ok] = "geen geldige postcode (1234 AB)"
-    values = (parts[0] + parts[1].str.upper()).where(ok)
     return _none_where(values, filled & ok), bad
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
+from werkpad.domain.codelists import code_list
+from werkpad.domain.lifecycle import provision_state_from_dates
 from werkpad.importing.spec import DB_ONLY_REFS, SPECS, Column, FileSpec, ref_target
 from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
 from werkpad.store.models import Base
@@ -61,6 +64,20 @@ def load_known(conn: Connection) -> KnownKeys:
     return known
 
 
+def _provision_states(records: pd.DataFrame) -> list[str]:
+    """Imported provisions carry dates and a result, not a state: derive it (ended as the
+    result says, running once started, planned before)."""
+    results = code_list("provision_result")
+    ends_as = {c.code: c.attr("ends_as") for c in results}
+    today = date.today()
+    return [
+        provision_state_from_dates(start, end, ends_as.get(result or ""), today)
+        for start, end, result in zip(
+            records["start_date"], records["end_date"], records["result"], strict=True
+        )
+    ]
+
+
 class _Writer:
     def __init__(self, conn: Connection, progress: Progress | None) -> None:
         self.conn = conn
@@ -93,6 +110,8 @@ class _Writer:
         for target, columns in parts.items():
             out[target] = _json_objects(frame, columns)
         records = pd.DataFrame(out, index=frame.index)
+        if spec.table == "provision":
+            records["state"] = _provision_states(records)
         records[KEY] = frame[KEY]
         return records
 

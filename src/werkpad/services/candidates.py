@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 from werkpad.domain.bsn import is_valid_bsn
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
+from werkpad.domain.normalise import age_on, normalise_postcode, pad_bsn, parse_date
 from werkpad.store.models import BenefitSpell, Candidate, User
 
 INTAKE_ROLES = ("KLANTMANAGER", "TEAMLEIDER")
 MIN_AGE = 15
 MAX_AGE = 110
-_POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 FIELD_LENGTHS = {
@@ -123,32 +123,6 @@ def _text(data: Mapping[str, Any], name: str) -> str | None:
     return text or None
 
 
-def _parse_date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for parse in (date.fromisoformat, _parse_dutch_date):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _parse_dutch_date(text: str) -> date:
-    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{4})", text)
-    if not match:
-        raise ValueError(text)
-    day, month, year = (int(g) for g in match.groups())
-    return date(year, month, day)
-
-
-def _age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
 def _clean(data: Mapping[str, Any], today: date) -> _Cleaned:
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
@@ -160,9 +134,7 @@ def _clean(data: Mapping[str, Any], today: date) -> _Cleaned:
     if bsn is None:
         fail("bsn", "BSN is verplicht.")
     else:
-        bsn = bsn.replace(" ", "").replace(".", "")
-        if len(bsn) == 8 and bsn.isdigit():
-            bsn = "0" + bsn
+        bsn = pad_bsn(bsn)
         if not is_valid_bsn(bsn):
             fail("bsn", "BSN is ongeldig: het moet 9 cijfers hebben en voldoen aan de elfproef.")
         values["bsn"] = bsn
@@ -181,7 +153,7 @@ def _clean(data: Mapping[str, Any], today: date) -> _Cleaned:
 
     birth_date = _date_field(data, "birth_date", "Geboortedatum", fail, required=True)
     if birth_date is not None:
-        age = _age_on(birth_date, today)
+        age = age_on(birth_date, today)
         if birth_date > today:
             fail("birth_date", "Geboortedatum ligt in de toekomst.")
         elif not MIN_AGE <= age <= MAX_AGE:
@@ -208,10 +180,10 @@ def _clean(data: Mapping[str, Any], today: date) -> _Cleaned:
 
     postcode = _text(data, "postcode")
     if postcode is not None:
-        if not _POSTCODE.fullmatch(postcode):
+        try:
+            postcode = normalise_postcode(postcode)
+        except ValueError:
             fail("postcode", "Postcode moet de vorm 1234 AB hebben.")
-        else:
-            postcode = f"{postcode[:4]} {postcode[-2:].upper()}"
     values["postcode"] = postcode
 
     email = values.get("email")
@@ -252,7 +224,7 @@ def _date_field(
 ) -> date | None:
     raw = data.get(name)
     try:
-        parsed = _parse_date(raw)
+        parsed = parse_date(raw)
     except ValueError:
         fail(name, f"{label} is geen geldige datum (gebruik dd-mm-jjjj of jjjj-mm-dd).")
         return None

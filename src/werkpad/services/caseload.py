@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from werkpad.domain.normalise import age_on, pad_bsn
 from werkpad.services.access import candidate_scope
 from werkpad.store.models import (
     Assessment,
@@ -104,15 +105,9 @@ def in_service_on(day: date) -> ColumnElement[bool]:
     return or_(spell_running, route_open, in_open_dossier)
 
 
-def age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
 def _search_condition(q: str) -> ColumnElement[bool]:
-    digits = q.replace(" ", "").replace(".", "")
+    digits = pad_bsn(q)
     if digits.isdigit() and len(digits) >= 3:
-        if len(digits) == 8:
-            digits = "0" + digits
         return Candidate.bsn.startswith(digits) if len(digits) < 9 else Candidate.bsn == digits
     pattern = f"%{q.strip().lower()}%"
     full_name = func.lower(Candidate.first_name + " " + Candidate.last_name)

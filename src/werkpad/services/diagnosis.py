@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
+from werkpad.domain.consistency import DiagnosisFacts, diagnosis_warnings
 from werkpad.domain.routing import RouteProposal, segment_for_horizon
 from werkpad.services.audit import record_change
 from werkpad.services.configuration import LADDER, Configuration
@@ -25,6 +26,47 @@ MAX_REASON = 2000
 
 def propose_route(config: Configuration, loonwaarde_pct: int | None) -> RouteProposal | None:
     return config.routing_rules().propose(loonwaarde_pct)
+
+
+ROUTE_CHANGED = "ROUTE_CHANGED"
+
+
+def _warnings(
+    candidate: Candidate,
+    ladder_raw: str | None,
+    segment: str | None,
+    loonwaarde: int | None,
+    months: int | None,
+    proposal: RouteProposal | None,
+    data: Mapping[str, Any],
+) -> list[tuple[str, str]]:
+    """(code, Dutch message) for every consistency rule that fires, and for a routing proposal
+    that changes the route the previous diagnosis chose while the klantmanager follows it."""
+    facts = DiagnosisFacts(
+        ladder_step=int(ladder_raw) if ladder_raw and ladder_raw.isdigit() else None,
+        segment=segment,
+        loonwaarde_pct=loonwaarde,
+        months_to_work=months,
+    )
+    found = [(rule.code, rule.label_nl) for rule in diagnosis_warnings(facts)]
+    previous = candidate.assessments[-1] if candidate.assessments else None
+    follows_proposal = not str(data.get("route_decision") or "").strip()
+    if (
+        proposal is not None
+        and follows_proposal
+        and previous is not None
+        and previous.route_decision
+        and previous.route_decision != proposal.route_type
+    ):
+        labels = code_list("route_type")
+        found.append(
+            (
+                ROUTE_CHANGED,
+                f"Het routevoorstel verandert van {labels.label(previous.route_decision)} naar "
+                f"{labels.label(proposal.route_type)} ({proposal.rule}).",
+            )
+        )
+    return found
 
 
 def record_assessment(
@@ -44,6 +86,10 @@ def record_assessment(
     loonwaarde_measured, language_level, work_disability (ja/nee), review_date, reason
     (required), route_decision (empty: follow the proposal) and route_override_reason
     (required when the decision differs from the proposal).
+
+    A contradictory diagnosis (``domain.consistency`` rules, or a proposal that silently
+    changes the route chosen before) is saved only when ``consistency_confirmed`` is set with
+    a ``consistency_reason``; the warnings and the reason are kept on the assessment.
     """
     f = Fields(data)
     assessed_on = f.date("assessed_on", "Datum diagnose") or today
@@ -99,6 +145,18 @@ def record_assessment(
             f"U wijkt af van het voorstel ({code_list('route_type').label(proposal.route_type)}): "
             "geef een reden.",
         )
+    warnings = _warnings(candidate, ladder_raw, segment, loonwaarde, months, proposal, data)
+    confirmed = f.flag("consistency_confirmed")
+    consistency_reason = f.text(
+        "consistency_reason", "Reden om toch op te slaan", max_length=MAX_REASON
+    )
+    if warnings and not f.errors and not (confirmed and consistency_reason):
+        f.fail(
+            "consistency_reason",
+            "Deze diagnose spreekt zichzelf tegen: "
+            + " ".join(message for _, message in warnings)
+            + " Pas de diagnose aan, of bevestig en geef een reden om toch op te slaan.",
+        )
     f.raise_if_invalid()
 
     assessment = Assessment(
@@ -119,6 +177,8 @@ def record_assessment(
             override_reason if proposal is None or decision != proposal.route_type else None
         ),
         reason=reason or "",
+        consistency_warnings=[code for code, _ in warnings] or None,
+        consistency_override_reason=consistency_reason if warnings else None,
         assessed_by_id=user.id,
     )
     session.add(assessment)

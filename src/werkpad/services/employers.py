@@ -33,18 +33,11 @@ AGREEMENT_FLAGS: dict[str, str] = {
 }
 VACANCY_STATUSES = ("open", "gesloten", "alle")
 MAX_SKILLS = 20
-_POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _postcode(f: Fields, name: str, label: str) -> str | None:
-    text = f.text(name, label, max_length=7)
-    if text is None:
-        return None
-    if not _POSTCODE.fullmatch(text):
-        f.fail(name, f"{label} moet de vorm 1234 AB hebben.")
-        return None
-    return f"{text[:4]} {text[-2:].upper()}"
+    return f.postcode(name, label)
 
 
 def _choices(f: Fields, name: str, label: str, allowed: Sequence[str]) -> list[str]:

@@ -7,7 +7,6 @@ at once and nothing is written on any error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,30 +14,12 @@ from typing import Any
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
+from werkpad.domain.normalise import normalise_postcode, parse_date
 
-_DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+__all__ = ["FALSE_WORDS", "TRUE_WORDS", "Fields", "parse_date"]
+
 TRUE_WORDS = frozenset({"1", "true", "on", "ja", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "off", "nee", "no"})
-
-
-def parse_date(value: Any) -> date | None:
-    """ISO (jjjj-mm-dd) or Dutch (dd-mm-jjjj) date; None for empty; ValueError otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = _DUTCH_DATE.fullmatch(text)
-    if not match:
-        raise ValueError(text)
-    day, month, year = (int(g) for g in match.groups())
-    return date(year, month, day)
 
 
 class Fields:
@@ -80,6 +61,17 @@ class Fields:
         if value is None and required:
             self.fail(name, f"{label} is verplicht.")
         return value
+
+    def postcode(self, name: str, label: str, *, required: bool = False) -> str | None:
+        """A Dutch postcode in its stored form ``1234 AB`` (``domain.normalise``)."""
+        text = self.text(name, label, required=required)
+        if text is None:
+            return None
+        try:
+            return normalise_postcode(text)
+        except ValueError:
+            self.fail(name, f"{label} moet de vorm 1234 AB hebben.")
+            return None
 
     def integer(
         self,

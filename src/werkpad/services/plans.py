@@ -11,8 +11,14 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
+from werkpad.domain.lifecycle import (
+    ENDED_PROVISION_STATES,
+    NOT_STARTED_PROVISION_STATES,
+    PROVISION,
+)
 from werkpad.services.audit import record_change
 from werkpad.services.fields import Fields
+from werkpad.services.transitions import check_step, log_transition
 from werkpad.store.models import Candidate, Plan, Provider, Provision, ProvisionType, Route, User
 
 MAX_TEXT = 4000
@@ -99,12 +105,31 @@ def _phase_label(phase: str) -> str:
     return code_list("provision_phase").label(phase).lower()
 
 
-def add_provision(session: Session, user: User, route: Route, data: Mapping[str, Any]) -> Provision:
+def results_ending_as(state: str) -> list[str]:
+    """The ``provision_result`` codes that end a provision in ``state`` (COMPLETED/STOPPED);
+    a result without ``ends_as`` counts as completed."""
+    return [
+        c.code for c in code_list("provision_result") if (c.attr("ends_as") or "COMPLETED") == state
+    ]
+
+
+def ends_as(result: str | None) -> str:
+    found = code_list("provision_result").get(result) if result else None
+    return "STOPPED" if found is not None and found.attr("ends_as") == "STOPPED" else "COMPLETED"
+
+
+def add_provision(
+    session: Session, user: User, route: Route, data: Mapping[str, Any], *, today: date
+) -> Provision:
     """Add a provision of the catalogue to an open route.
 
     Basic provisions follow the intended order diagnose, werkfit maken, ontwikkelen,
     bemiddelen, uitstroom: a basic provision of an earlier phase than one already in the route
     is refused. Supporting (flankerende) provisions may come at any moment.
+
+    The provision is *planned* when it has only a planned start or starts after today, and
+    *started* otherwise; with an end date and a result it is entered as ended (afgerond or
+    voortijdig gestopt, as the result says). Dates must lie within the route.
     """
     if route.end_date is not None:
         raise ValidationFailed([FieldError("route", "Deze route is beëindigd.")])
@@ -121,23 +146,35 @@ def add_provision(session: Session, user: User, route: Route, data: Mapping[str,
     planned_end = f.date("planned_end", "Gepland einde")
     if planned_start and planned_end and planned_end < planned_start:
         f.fail("planned_end", "Gepland einde ligt vóór de geplande start.")
-    start = f.date("start_date", "Startdatum", required=True) or planned_start
+    actual_start = f.date("start_date", "Startdatum")
+    start = actual_start or planned_start
+    if start is None and not f.has_error("start_date") and not f.has_error("planned_start"):
+        f.fail("start_date", "Startdatum is verplicht (of vul de geplande start in).")
     end = f.date("end_date", "Einddatum")
     if start is not None and start < route.start_date:
-        f.fail("start_date", "Startdatum ligt vóór de start van de route.")
-    if start is not None and end is not None and end < start:
-        f.fail("end_date", "Einddatum ligt vóór de startdatum.")
+        f.fail(
+            "start_date" if actual_start else "planned_start",
+            f"Startdatum ligt vóór de start van de route ({route.start_date:%d-%m-%Y}).",
+        )
+    if end is not None:
+        if start is not None and end < start:
+            f.fail("end_date", "Einddatum ligt vóór de startdatum.")
+        elif end > today:
+            f.fail("end_date", "Einddatum ligt in de toekomst.")
     cost = f.amount("cost", "Kosten")
     result = f.code("result", "Resultaat", "provision_result")
     if result is not None and end is None and not f.has_error("end_date"):
         f.fail(
             "end_date", "Een resultaat hoort bij een afgeronde voorziening: vul de einddatum in."
         )
+    if end is not None and result is None and not f.has_error("result"):
+        f.fail("result", "Een beëindigde voorziening vraagt een resultaat.")
     if ptype is not None and ptype.kind == BASIC:
         later = [
             p.provision_type
             for p in route.provisions
-            if p.provision_type.kind == BASIC
+            if p.state != "CANCELLED"
+            and p.provision_type.kind == BASIC
             and PHASE_ORDER.get(p.provision_type.phase, 0) > PHASE_ORDER.get(ptype.phase, 0)
         ]
         if later:
@@ -149,6 +186,12 @@ def add_provision(session: Session, user: User, route: Route, data: Mapping[str,
             )
     f.raise_if_invalid()
     assert ptype is not None and start is not None
+    if end is not None:
+        state = ends_as(result)
+    elif actual_start is None or start > today:
+        state = "PLANNED"
+    else:
+        state = "STARTED"
     provision = Provision(
         route_id=route.id,
         provision_type_id=ptype.id,
@@ -159,30 +202,220 @@ def add_provision(session: Session, user: User, route: Route, data: Mapping[str,
         end_date=end,
         cost=cost if cost is not None else ptype.unit_cost,
         result=result,
+        state=state,
     )
     session.add(provision)
     session.flush()
+    log_transition(session, user, "provision", provision.id, None, state, today=today)
     record_change(session, user, "CREATE", "provision", provision.id, purpose="Voorziening")
     return provision
 
 
-def complete_provision(
-    session: Session, user: User, provision: Provision, data: Mapping[str, Any]
+def _move(
+    session: Session,
+    user: User,
+    provision: Provision,
+    target: str,
+    *,
+    today: date,
+    reason: str | None = None,
+) -> None:
+    check_step(PROVISION, provision.state, target)
+    log_transition(
+        session,
+        user,
+        "provision",
+        provision.id,
+        provision.state,
+        target,
+        today=today,
+        reason=reason,
+    )
+    provision.state = target
+
+
+def _end_checks(f: Fields, start: date, route: Route, end: date | None, today: date) -> None:
+    if end is None:
+        return
+    if end < start:
+        f.fail("end_date", f"Einddatum ligt vóór de startdatum ({start:%d-%m-%Y}).")
+    elif end > today:
+        f.fail("end_date", "Einddatum ligt in de toekomst.")
+    elif route.end_date is not None and end > route.end_date:
+        f.fail("end_date", f"Einddatum ligt na het einde van de route ({route.end_date:%d-%m-%Y}).")
+
+
+def finish_provision(
+    session: Session,
+    user: User,
+    provision: Provision,
+    target: str,
+    *,
+    end: date | None,
+    result: str | None,
+    reason: str | None,
+    today: date,
 ) -> Provision:
-    """Record the actual end, the coded result and (optionally) the actual cost."""
+    """Move an open provision to COMPLETED, STOPPED or CANCELLED with checked values (the
+    callers validate); a planned provision that did take place is started on its start date
+    first."""
+    if target in ("COMPLETED", "STOPPED") and provision.state in NOT_STARTED_PROVISION_STATES:
+        _move(session, user, provision, "STARTED", today=today)
+    _move(session, user, provision, target, today=today, reason=reason)
+    if target != "CANCELLED":
+        provision.end_date = end
+        provision.result = result
+    provision.state_reason = reason
+    session.flush()
+    record_change(
+        session,
+        user,
+        "UPDATE",
+        "provision",
+        provision.id,
+        purpose=f"Voorziening {PROVISION.labels_nl[target].lower()}",
+    )
+    return provision
+
+
+def _require_state(provision: Provision, allowed: frozenset[str], message: str) -> None:
+    if provision.state not in allowed:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "state",
+                    f"{message} (de voorziening is "
+                    f"{PROVISION.labels_nl.get(provision.state, provision.state).lower()}).",
+                )
+            ]
+        )
+
+
+def start_provision(
+    session: Session, user: User, provision: Provision, data: Mapping[str, Any], *, today: date
+) -> Provision:
+    """A planned or requested provision starts (on a date within the route, not after today)."""
+    _require_state(provision, NOT_STARTED_PROVISION_STATES, "Alleen een geplande voorziening start")
+    f = Fields(data)
+    start = f.date("start_date", "Startdatum") or today
+    route = provision.route
+    if route.end_date is not None:
+        f.fail("start_date", "De route is beëindigd.")
+    elif start < route.start_date:
+        f.fail(
+            "start_date",
+            f"Startdatum ligt vóór de start van de route ({route.start_date:%d-%m-%Y}).",
+        )
+    elif start > today:
+        f.fail("start_date", "Startdatum ligt in de toekomst: de voorziening is nog niet gestart.")
+    f.raise_if_invalid()
+    _move(session, user, provision, "STARTED", today=today)
+    provision.start_date = start
+    session.flush()
+    record_change(session, user, "UPDATE", "provision", provision.id, purpose="Voorziening gestart")
+    return provision
+
+
+def complete_provision(
+    session: Session, user: User, provision: Provision, data: Mapping[str, Any], *, today: date
+) -> Provision:
+    """A started provision ends as planned (afgerond) with a result that ends it so, the end
+    date and (optionally) the actual cost."""
+    _require_state(provision, frozenset({"STARTED"}), "Alleen een gestarte voorziening rondt af")
     f = Fields(data)
     end = f.date("end_date", "Einddatum", required=True)
-    if end is not None and end < provision.start_date:
-        f.fail("end_date", "Einddatum ligt vóór de startdatum.")
+    _end_checks(f, provision.start_date, provision.route, end, today)
     result = f.code("result", "Resultaat", "provision_result", required=True)
+    if result is not None and result not in results_ending_as("COMPLETED"):
+        f.fail("result", "Dit resultaat hoort bij voortijdig stoppen: kies 'Voortijdig stoppen'.")
     cost = f.amount("cost", "Kosten")
     f.raise_if_invalid()
-    provision.end_date = end
-    provision.result = result
     if cost is not None:
         provision.cost = cost
+    return finish_provision(
+        session, user, provision, "COMPLETED", end=end, result=result, reason=None, today=today
+    )
+
+
+def stop_provision(
+    session: Session, user: User, provision: Provision, data: Mapping[str, Any], *, today: date
+) -> Provision:
+    """A started provision stops early, with a stop result and the reason in words."""
+    _require_state(provision, frozenset({"STARTED"}), "Alleen een gestarte voorziening stopt")
+    f = Fields(data)
+    end = f.date("end_date", "Einddatum", required=True)
+    _end_checks(f, provision.start_date, provision.route, end, today)
+    result = f.code("result", "Soort stoppen", "provision_result") or "STOPPED_EARLY"
+    if result not in results_ending_as("STOPPED"):
+        f.fail("result", "Kies een reden van voortijdig stoppen.")
+    reason = f.text("reason", "Reden van stoppen", required=True, max_length=MAX_TEXT)
+    f.raise_if_invalid()
+    return finish_provision(
+        session, user, provision, "STOPPED", end=end, result=result, reason=reason, today=today
+    )
+
+
+def cancel_provision(
+    session: Session, user: User, provision: Provision, data: Mapping[str, Any], *, today: date
+) -> Provision:
+    """A provision that has not started is cancelled, with a reason; it then counts nowhere."""
+    _require_state(
+        provision,
+        NOT_STARTED_PROVISION_STATES,
+        "Alleen een voorziening die nog niet gestart is, kan geannuleerd worden; stop een "
+        "gestarte voorziening voortijdig",
+    )
+    f = Fields(data)
+    reason = f.text("reason", "Reden van annuleren", required=True, max_length=MAX_TEXT)
+    f.raise_if_invalid()
+    return finish_provision(
+        session, user, provision, "CANCELLED", end=None, result=None, reason=reason, today=today
+    )
+
+
+def change_provision_dates(
+    session: Session, user: User, provision: Provision, data: Mapping[str, Any], *, today: date
+) -> Provision:
+    """Change the planned dates, the start and (of an ended provision) the end, checked against
+    the route; a started or ended provision cannot start after today."""
+    if provision.state == "CANCELLED":
+        raise ValidationFailed(
+            [FieldError("state", "Een geannuleerde voorziening heeft geen datums meer.")]
+        )
+    f = Fields(data)
+    planned_start = f.date("planned_start", "Geplande start")
+    planned_end = f.date("planned_end", "Gepland einde")
+    if planned_start and planned_end and planned_end < planned_start:
+        f.fail("planned_end", "Gepland einde ligt vóór de geplande start.")
+    start = f.date("start_date", "Startdatum", required=True)
+    route = provision.route
+    if start is not None:
+        if start < route.start_date:
+            f.fail(
+                "start_date",
+                f"Startdatum ligt vóór de start van de route ({route.start_date:%d-%m-%Y}).",
+            )
+        elif provision.state not in NOT_STARTED_PROVISION_STATES and start > today:
+            f.fail("start_date", "Startdatum ligt in de toekomst.")
+        elif route.end_date is not None and start > route.end_date:
+            f.fail(
+                "start_date",
+                f"Startdatum ligt na het einde van de route ({route.end_date:%d-%m-%Y}).",
+            )
+    end: date | None = None
+    if provision.state in ENDED_PROVISION_STATES:
+        end = f.date("end_date", "Einddatum", required=True)
+        if start is not None:
+            _end_checks(f, start, route, end, today)
+    f.raise_if_invalid()
+    assert start is not None
+    provision.planned_start = planned_start
+    provision.planned_end = planned_end
+    provision.start_date = start
+    if end is not None:
+        provision.end_date = end
     session.flush()
-    record_change(session, user, "UPDATE", "provision", provision.id, purpose="Resultaat")
+    record_change(session, user, "UPDATE", "provision", provision.id, purpose="Datums voorziening")
     return provision
 
 

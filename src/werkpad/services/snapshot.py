@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from werkpad.analytics.snapshot import Snapshot
+from werkpad.domain.lifecycle import USED_PROVISION_STATES
 from werkpad.store.models import (
     Assessment,
     BenefitDossier,
@@ -137,7 +138,8 @@ def _provisions(engine: Engine, ref: date) -> pd.DataFrame:
             ProvisionType.srg_code,
         )
         .join(ProvisionType, ProvisionType.id == Provision.provision_type_id)
-        .where(Provision.start_date <= ref),
+        # Planned, requested or cancelled provisions were not used: they count nowhere.
+        .where(Provision.start_date <= ref, Provision.state.in_(USED_PROVISION_STATES)),
         [
             "provision_id",
             "route_id",

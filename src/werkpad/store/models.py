@@ -257,6 +257,10 @@ class Assessment(Base):
     route_decision: Mapped[str | None] = mapped_column(String(30))
     route_override_reason: Mapped[str | None] = mapped_column(Text)
     months_to_work: Mapped[int | None] = mapped_column(Integer)
+    # Consistency rules (code list ``diagnosis_rule``) that warned when this diagnosis was
+    # saved, and the klantmanager's reason to save it anyway.
+    consistency_warnings: Mapped[list[str] | None] = mapped_column(JSON)
+    consistency_override_reason: Mapped[str | None] = mapped_column(Text)
     review_date: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -338,6 +342,15 @@ class Provision(Base):
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("cost IS NULL OR cost >= 0", name="cost_not_negative"),
+        CheckConstraint(
+            "state IN ('REQUESTED','PLANNED','STARTED','COMPLETED','STOPPED','CANCELLED')",
+            name="state_known",
+        ),
+        CheckConstraint(
+            "(state IN ('COMPLETED','STOPPED') AND end_date IS NOT NULL) OR "
+            "(state NOT IN ('COMPLETED','STOPPED') AND end_date IS NULL)",
+            name="ended_has_end_date",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
@@ -350,6 +363,11 @@ class Provision(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     cost: Mapped[Decimal | None] = mapped_column(Money)
     result: Mapped[str | None] = mapped_column(String(20))
+    # PROVISION life cycle (``domain.lifecycle``), transitions logged as 'provision'; the start
+    # date of a provision not yet started is its expected start.
+    state: Mapped[str] = mapped_column(String(12), default="STARTED")
+    # Why it stopped early or was cancelled, in the klantmanager's words.
+    state_reason: Mapped[str | None] = mapped_column(Text)
 
     route: Mapped[Route] = relationship(back_populates="provisions")
     provision_type: Mapped[ProvisionType] = relationship()

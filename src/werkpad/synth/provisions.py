@@ -207,5 +207,10 @@ def _finish(
             "end_date": np.where(ongoing, np.nan, end),
             "cost": np.round(unit * factor, 2),
             "result": result,
+            # The synthetic provisions are all in use: running ones started, ended ones ended
+            # as their result says (``provision_state_from_dates`` at REF).
+            "state": np.where(
+                ongoing, "STARTED", np.where(result == "COMPLETED", "COMPLETED", "STOPPED")
+            ).astype(object),
         }
     )

@@ -20,6 +20,7 @@ from werkpad.domain.codelists import (
     municipality_dir,
 )
 from werkpad.domain.errors import ValidationFailed
+from werkpad.domain.normalise import parse_date
 from werkpad.domain.worklist import THRESHOLD_LABELS
 from werkpad.services.accounts import locked_usernames, unlock_login
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
@@ -76,9 +77,9 @@ def _parse_date(text: str) -> tuple[date | None, str | None]:
     if not text:
         return None, None
     try:
-        return date.fromisoformat(text), None
+        return parse_date(text), None
     except ValueError:
-        return None, "Ongeldige datum (gebruik jjjj-mm-dd)."
+        return None, "Ongeldige datum (gebruik jjjj-mm-dd of dd-mm-jjjj)."
 
 
 def _users_page(

@@ -19,6 +19,7 @@ from werkpad.services.candidate_file import (
 )
 from werkpad.services.candidates import PossibleDuplicate, register_candidate
 from werkpad.services.caseload import list_caseload
+from werkpad.services.exits import ExitResult
 from werkpad.services.matching import candidates_for_vacancy
 from werkpad.services.proposals import candidate_reference
 from werkpad.store.models import Candidate, User, Vacancy
@@ -144,8 +145,9 @@ def create_candidate(
 
 STEP_NAMES = (
     "diagnose, plan, route, contact, ontheffing, aanmelding, uitkering; with an object id: "
-    "voorziening/{route_id}, resultaat/{provision_id}, einde/{route_id}, nazorg/{follow_up_id}, "
-    "uitkeringseinde/{benefit_spell_id}"
+    "voorziening/{route_id}, starten/{provision_id}, resultaat/{provision_id}, "
+    "stoppen/{provision_id}, annuleren/{provision_id}, datums/{provision_id}, einde/{route_id}, "
+    "nazorg/{follow_up_id}, uitkeringseinde/{benefit_spell_id}"
 )
 
 
@@ -171,7 +173,9 @@ def _step(
     if name in chain.DASHBOARD_ACTIONS:
         request.app.state.dashboard_cache.clear()
     first = result[0] if isinstance(result, tuple) else result
-    written = getattr(first, "route", first)
+    # An exit answers with its route; every other step with what it wrote (a provision: its
+    # own id, so the next step can name it).
+    written = first.route if isinstance(first, ExitResult) else first
     return JSONResponse({"step": name, "id": getattr(written, "id", None)}, status_code=201)
 
 

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
+from werkpad.domain.errors import ValidationFailed
 from werkpad.services.caseload import CaseloadFilter, list_caseload, team_klantmanagers
 from werkpad.services.configuration import load_configuration
+from werkpad.services.team import Reassignment, preview_reassignment, reassign
 from werkpad.services.worklist import build_worklist
 from werkpad.store.models import User
 from werkpad.web.auth import CASE_ROLES, get_session, require_role
@@ -114,5 +116,72 @@ def caseload(
             "tredes": list(code_list("ladder_step")),
             "klantmanagers": klantmanagers,
             "worklist": worklist,
+            "flash": pop_flash(request),
         },
     )
+
+
+FLASH_KEY = "flash"
+RETURN_PAGES = ("/caseload", "/team")
+
+
+def pop_flash(request: Request) -> str | None:
+    """The message of the last completed action (shown once)."""
+    value = request.session.pop(FLASH_KEY, None)
+    return str(value) if value else None
+
+
+def confirm_page(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate_ids: list[int],
+    values: dict[str, str],
+    return_to: str,
+) -> Response:
+    """The confirmation of a reassignment (or the form again with Dutch messages, 422)."""
+    errors: dict[str, str] = {}
+    preview: Reassignment | None = None
+    try:
+        preview = preview_reassignment(db, user, candidate_ids, values)
+    except ValidationFailed as exc:
+        errors = {e.field: e.message for e in exc.errors}
+    return templates.TemplateResponse(
+        request,
+        "reassign_confirm.html",
+        {
+            "preview": preview,
+            "errors": errors,
+            "values": values,
+            "candidate_ids": candidate_ids,
+            "klantmanagers": team_klantmanagers(db, user),
+            "return_to": return_to,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@router.post("/caseload/overdragen", response_class=HTMLResponse)
+async def bulk_reassign(
+    request: Request,
+    user: User = Depends(require_role("TEAMLEIDER")),
+    db: Session = Depends(get_session),
+) -> Response:
+    """Ticked candidates to another klantmanager: first a confirmation, then the move."""
+    form = await request.form()
+    raw_ids = [str(v) for v in form.getlist("candidate_id")]
+    candidate_ids = [int(v) for v in raw_ids if v.isdigit()]
+    values = {k: str(form.get(k) or "") for k in ("klantmanager_id", "reason")}
+    return_to = str(form.get("return_to") or "/caseload")
+    if return_to not in RETURN_PAGES:
+        return_to = "/caseload"
+    if len(candidate_ids) != len(raw_ids) or form.get("confirmed") != "ja":
+        return confirm_page(request, db, user, candidate_ids, values, return_to)
+    try:
+        done = reassign(db, user, candidate_ids, values, today=request.app.state.clock.today())
+        db.commit()
+    except ValidationFailed:
+        db.rollback()
+        return confirm_page(request, db, user, candidate_ids, values, return_to)
+    request.session[FLASH_KEY] = done.message()
+    return RedirectResponse(return_to, status_code=303)

@@ -19,6 +19,11 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
+from werkpad.domain.lifecycle import (
+    NOT_STARTED_PROVISION_STATES,
+    OPEN_PROVISION_STATES,
+    PROVISION,
+)
 from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_read
 from werkpad.services.candidate_file import load_candidate_file
@@ -28,6 +33,7 @@ from werkpad.services.casework import add_contact, add_exemption
 from werkpad.services.configuration import load_configuration
 from werkpad.services.diagnosis import propose_route, record_assessment
 from werkpad.services.exits import (
+    benefit_returns_by_follow_up,
     complete_follow_up,
     end_benefit,
     end_route,
@@ -37,10 +43,15 @@ from werkpad.services.exits import (
 )
 from werkpad.services.plans import (
     add_provision,
+    cancel_provision,
     catalogue,
+    change_provision_dates,
     complete_provision,
     create_plan,
+    results_ending_as,
+    start_provision,
     start_route,
+    stop_provision,
 )
 from werkpad.services.plans import providers as list_providers
 from werkpad.services.referrals import refer, referrals_of_candidate
@@ -63,10 +74,32 @@ router = APIRouter()
 MULTI_VALUED = ("instruments",)
 # Actions on one object of the candidate (route, provision, follow-up, benefit spell): the
 # object's id follows the action name in the URL.
-OBJECT_ACTIONS = ("voorziening", "resultaat", "einde", "nazorg", "uitkeringseinde")
-# Actions that change the dashboard's figures (exits, benefit spells): its cache is reset.
-DASHBOARD_ACTIONS = ("einde", "uitkering", "uitkeringseinde")
+OBJECT_ACTIONS = (
+    "voorziening",
+    "resultaat",
+    "starten",
+    "stoppen",
+    "annuleren",
+    "datums",
+    "einde",
+    "nazorg",
+    "uitkeringseinde",
+)
+# Actions that change the dashboard's figures (exits, provisions, benefit spells): its cache
+# is reset.
+DASHBOARD_ACTIONS = (
+    "einde",
+    "uitkering",
+    "uitkeringseinde",
+    "voorziening",
+    "resultaat",
+    "starten",
+    "stoppen",
+    "annuleren",
+    "datums",
+)
 MAX_EMPLOYERS = 500
+PROVISION_STEPS = ("resultaat", "starten", "stoppen", "annuleren", "datums")
 
 
 Action = Callable[[Session, User, Candidate, Mapping[str, Any], date, int | None], Any]
@@ -84,16 +117,23 @@ def _assess(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, _
 
 
 def _provision(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, rid: Any) -> Any:
-    return add_provision(db, u, _route_of(db, c, rid), d)
+    return add_provision(db, u, _route_of(db, c, rid), d, today=t)
 
 
-def _provision_result(
-    db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, pid: Any
-) -> Any:
-    provision = db.get(Provision, pid) if pid is not None else None
-    if provision is None or _route_of(db, c, provision.route_id) is None:
-        raise NotFound
-    return complete_provision(db, u, provision, d)
+ProvisionStep = Callable[..., Provision]
+
+
+def _on_provision(step: ProvisionStep) -> Action:
+    """An action on one provision of the candidate (the id is the provision's)."""
+
+    def action(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, pid: Any) -> Any:
+        provision = db.get(Provision, pid) if pid is not None else None
+        if provision is None:
+            raise NotFound
+        _route_of(db, c, provision.route_id)
+        return step(db, u, provision, d, today=t)
+
+    return action
 
 
 def _exit(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, rid: Any) -> Any:
@@ -123,7 +163,11 @@ ACTIONS: dict[str, Action] = {
     "plan": lambda db, u, c, d, t, _: create_plan(db, u, c, d, today=t),
     "route": lambda db, u, c, d, t, _: start_route(db, u, c, d, today=t),
     "voorziening": _provision,
-    "resultaat": _provision_result,
+    "resultaat": _on_provision(complete_provision),
+    "starten": _on_provision(start_provision),
+    "stoppen": _on_provision(stop_provision),
+    "annuleren": _on_provision(cancel_provision),
+    "datums": _on_provision(change_provision_dates),
     "einde": _exit,
     "contact": lambda db, u, c, d, t, _: add_contact(db, u, c, d, today=t),
     "ontheffing": lambda db, u, c, d, t, _: add_exemption(db, u, c, d),
@@ -220,6 +264,9 @@ def render_candidate(
         ),
         "referrals": referrals,
         "follow_ups": follow_ups,
+        "follow_up_returns": benefit_returns_by_follow_up(
+            file.candidate, file.placements, follow_ups
+        ),
         "summary": summarise_candidate(
             file,
             today=today,
@@ -231,6 +278,11 @@ def render_candidate(
         "open_route": next((r for r in file.candidate.routes if r.end_date is None), None),
         "latest": latest,
         "proposal": propose_route(choices.config, latest.loonwaarde_pct) if latest else None,
+        "provision_states": PROVISION.labels_nl,
+        "open_provision_states": OPEN_PROVISION_STATES,
+        "not_started_states": NOT_STARTED_PROVISION_STATES,
+        "completed_results": results_ending_as("COMPLETED"),
+        "stopped_results": results_ending_as("STOPPED"),
         "section": section,
         "errors": errors or {},
         "values": values or {},
@@ -283,7 +335,8 @@ async def _post(
             db,
             user,
             candidate,
-            section=name,
+            # The forms on one provision are named after it (several provisions, one page).
+            section=f"{name}-{object_id}" if name in PROVISION_STEPS else name,
             errors=errors,
             values=data,
             status_code=422,

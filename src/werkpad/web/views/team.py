@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from werkpad.domain.errors import ValidationFailed
 from werkpad.services.caseload import team_klantmanagers
-from werkpad.services.team import caseload_per_fte, reassign
+from werkpad.services.team import candidates_of, caseload_per_fte
 from werkpad.store.models import User
 from werkpad.web.auth import get_session, require_role
 from werkpad.web.templating import templates
+from werkpad.web.views.caseload import confirm_page, pop_flash
 
 router = APIRouter(prefix="/team")
 TEAM_ROLES = ("TEAMLEIDER",)
@@ -36,6 +36,7 @@ def _page(
             "klantmanagers": team_klantmanagers(db, user),
             "errors": errors,
             "values": values,
+            "flash": pop_flash(request),
         },
         status_code=status_code,
     )
@@ -56,17 +57,20 @@ async def reassign_post(
     user: User = Depends(require_role(*TEAM_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
+    """All candidates of one klantmanager (or those without one) to another: the choice is
+    by name, and the confirmation lists who moves (``caseload.confirm_page``)."""
     form = await request.form()
-    values = {k: str(form.get(k) or "") for k in ("candidate_ids", "klantmanager_id", "reason")}
-    parts = [p.strip() for p in values["candidate_ids"].replace(";", ",").split(",") if p.strip()]
-    try:
-        if not all(p.isdigit() for p in parts):
-            from werkpad.domain.errors import FieldError
-
-            raise ValidationFailed([FieldError("candidate_ids", "Kandidaatnummers: getallen.")])
-        reassign(db, user, [int(p) for p in parts], values, today=request.app.state.clock.today())
-        db.commit()
-    except ValidationFailed as exc:
-        db.rollback()
-        return _page(request, db, user, {e.field: e.message for e in exc.errors}, values, 422)
-    return RedirectResponse("/team", status_code=303)
+    values = {k: str(form.get(k) or "") for k in ("from_klantmanager", "klantmanager_id", "reason")}
+    source = values["from_klantmanager"]
+    known = {km.id for km in team_klantmanagers(db, user)}
+    if source != "geen" and not (source.isdigit() and int(source) in known):
+        return _page(
+            request,
+            db,
+            user,
+            {"from_klantmanager": "Kies van wie de kandidaten komen."},
+            values,
+            422,
+        )
+    ids = candidates_of(db, user, None if source == "geen" else int(source))
+    return confirm_page(request, db, user, ids, values, "/team")
