@@ -11,12 +11,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
+from werkpad.config import session_idle_minutes, trusted_proxies
 from werkpad.services.clock import Clock
+from werkpad.services.sessions import SessionPolicy
 from werkpad.store.db import make_engine, session_factory
+from werkpad.web.auth import SESSION_COOKIE
 from werkpad.web.errors import Forbidden, NotAuthenticated, NotFound
-from werkpad.web.security import SECURITY_HEADERS, CsrfFailed, resolve_secret_key
+from werkpad.web.security import (
+    SECURITY_HEADERS,
+    CsrfFailed,
+    pending_cookies,
+    resolve_secret_key,
+)
 from werkpad.web.static_assets import plotly_js
 from werkpad.web.templating import templates
 from werkpad.web.views import (
@@ -36,8 +43,7 @@ from werkpad.web.views import (
 )
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SESSION_COOKIE = "werkpad_session"
-SESSION_MAX_AGE = 8 * 3600
+__all__ = ["SESSION_COOKIE", "create_app"]
 PAGE_ROUTERS = (
     login.router,
     caseload.router,
@@ -128,12 +134,26 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
 
-def _install_security_headers(app: FastAPI) -> None:
+def _install_security_headers(app: FastAPI, *, secure_cookies: bool) -> None:
     @app.middleware("http")
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
+        # Cookies the request's handler asked for (login, logout, an ended session, the
+        # login form's CSRF token): always HttpOnly and SameSite=Lax, Secure unless testing.
+        for name, cookie in pending_cookies(request).items():
+            if cookie is None:
+                response.delete_cookie(name, httponly=True, samesite="lax", secure=secure_cookies)
+            else:
+                response.set_cookie(
+                    name,
+                    cookie[0],
+                    max_age=cookie[1],
+                    httponly=True,
+                    samesite="lax",
+                    secure=secure_cookies,
+                )
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
@@ -143,9 +163,18 @@ def _install_security_headers(app: FastAPI) -> None:
 
 
 def create_app(
-    database_url: str, *, secret_key: str | None = None, secure_cookies: bool = True
+    database_url: str,
+    *,
+    secret_key: str | None = None,
+    secure_cookies: bool = True,
+    idle_minutes: int | None = None,
+    proxies: str | None = None,
 ) -> FastAPI:
-    """The werkpad web application on ``database_url`` (schema must be migrated already)."""
+    """The werkpad web application on ``database_url`` (schema must be migrated already).
+
+    ``idle_minutes`` (else ``$WERKPAD_SESSION_IDLE_MINUTES``, else 30) ends a session nobody
+    used for that long; ``proxies`` (else ``$WERKPAD_TRUSTED_PROXIES``, else none) lists the
+    reverse proxies whose ``X-Forwarded-For`` names the client in the audit log."""
     app = FastAPI(
         title="Werkpad API",
         version="1",
@@ -160,17 +189,14 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.dashboard_cache = dashboard.DashboardCache()
     app.state.clock = Clock(engine)
+    app.state.session_policy = SessionPolicy().with_idle_minutes(session_idle_minutes(idle_minutes))
+    app.state.trusted_proxies = trusted_proxies(proxies)
+    # The key no longer signs cookies (they hold a random token); it keys the hash that
+    # stands in the audit log for a username that is not an account.
+    app.state.secret_key = resolve_secret_key(secret_key)
 
     _install_error_handlers(app)
-    _install_security_headers(app)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=resolve_secret_key(secret_key),
-        session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
-        same_site="lax",
-        https_only=secure_cookies,
-    )
+    _install_security_headers(app, secure_cookies=secure_cookies)
     app.add_api_route("/static/plotly.min.js", plotly_js, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in PAGE_ROUTERS:

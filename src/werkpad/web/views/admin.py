@@ -35,6 +35,12 @@ from werkpad.services.configuration import (
     set_routing_threshold,
     set_worklist_thresholds,
 )
+from werkpad.services.sessions import (
+    DEACTIVATED,
+    ENDED_BY_ADMIN,
+    end_user_sessions,
+    open_session_counts,
+)
 from werkpad.store.models import Candidate, Team, User
 from werkpad.web.auth import ADMIN_ROLES, get_session, require_role
 from werkpad.web.errors import NotFound
@@ -57,6 +63,7 @@ OBJECT_LABELS = {
     "login": "",
 }
 USER_FIELDS = ("username", "full_name", "role", "team_id", "fte")
+USER_ACTIONS = ("uitschakelen", "inschakelen", "ontgrendelen", "sessies-beeindigen")
 
 
 def _parse_date(text: str) -> tuple[date | None, str | None]:
@@ -84,6 +91,7 @@ def _users_page(
         {
             "users": rows,
             "locked": locked_usernames(db, [u.username for u in rows]),
+            "sessions": open_session_counts(db),
             "teams": db.scalars(select(Team).order_by(Team.name)).all(),
             "roles": [(code, code_list("role").label(code)) for code in ROLES],
             "errors": errors,
@@ -133,16 +141,24 @@ async def user_activation(
     db: Session = Depends(get_session),
 ) -> Response:
     target = db.get(User, user_id)
-    if target is None or action not in ("uitschakelen", "inschakelen", "ontgrendelen"):
+    if target is None or action not in USER_ACTIONS:
         raise NotFound
     if action == "ontgrendelen":
         unlock_login(db, user, target.username)
+        db.commit()
+        return RedirectResponse("/beheer/gebruikers", status_code=303)
+    if action == "sessies-beeindigen":
+        ended = end_user_sessions(db, target.id, ENDED_BY_ADMIN)
+        purpose = f"Sessies beëindigd ({ended})"
+        record_change(db, user, "UPDATE", "app_user", target.id, purpose=purpose)
         db.commit()
         return RedirectResponse("/beheer/gebruikers", status_code=303)
     active = action == "inschakelen"
     try:
         set_active(db, user, target, active)
         purpose = "Gebruiker ingeschakeld" if active else "Gebruiker uitgeschakeld"
+        if not active:
+            end_user_sessions(db, target.id, DEACTIVATED)
         record_change(db, user, "UPDATE", "app_user", target.id, purpose=purpose)
         db.commit()
     except ValidationFailed as exc:
