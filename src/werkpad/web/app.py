@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -43,7 +45,32 @@ from werkpad.web.views import (
 )
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-__all__ = ["SESSION_COOKIE", "create_app"]
+__all__ = ["SERVER_OPTIONS", "SESSION_COOKIE", "create_app"]
+# How ``werkpad serve`` runs uvicorn: no ``server: uvicorn`` banner, and no rewriting of the
+# client address from X-Forwarded-For (uvicorn trusts 127.0.0.1 by default, so anything on
+# the host could fake it); the app reads that header itself, from ``trusted_proxies`` only.
+SERVER_OPTIONS: dict[str, Any] = {"server_header": False, "proxy_headers": False}
+ACCESS_LOGGER = "uvicorn.access"
+
+
+class WithoutQueryString(logging.Filter):
+    """Drops the query string from access-log lines: searches (``/caseload?q=<BSN>``) and
+    filters stay out of log files, which are kept longer and read by more people than the
+    audit log. uvicorn logs ``(client, method, path, http version, status)``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def install_access_log_filter() -> None:
+    logger = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, WithoutQueryString) for f in logger.filters):
+        logger.addFilter(WithoutQueryString())
+
+
 PAGE_ROUTERS = (
     login.router,
     caseload.router,
@@ -197,6 +224,7 @@ def create_app(
 
     _install_error_handlers(app)
     _install_security_headers(app, secure_cookies=secure_cookies)
+    install_access_log_filter()
     app.add_api_route("/static/plotly.min.js", plotly_js, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in PAGE_ROUTERS:

@@ -12,6 +12,7 @@ from werkpad.services.accounts import (
     LOCKOUT,
     authenticate,
     login_locked,
+    login_subject,
     record_login_attempt,
 )
 from werkpad.services.sessions import LOGOUT, end_session, start_session
@@ -69,14 +70,15 @@ async def login(
 ) -> Response:
     await check_csrf(request)
     form = {"username": username, "next": _safe_next(next) or ""}
-    if login_locked(db, username):
-        record_login_attempt(db, username, None, ok=False, ip=client_ip(request))
+    subject = login_subject(db, username, request.app.state.secret_key)
+    if login_locked(db, subject):
+        record_login_attempt(db, subject, None, ok=False, ip=client_ip(request))
         db.commit()
         return templates.TemplateResponse(
             request, "login.html", {"error": LOGIN_LOCKED, **form}, status_code=429
         )
     user = authenticate(db, username, password)
-    record_login_attempt(db, username, user, ok=user is not None, ip=client_ip(request))
+    record_login_attempt(db, subject, user, ok=user is not None, ip=client_ip(request))
     if user is None:
         db.commit()  # the failed attempt
         return templates.TemplateResponse(
