@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from werkpad.domain.bsn import is_valid_bsn
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
+from werkpad.services.fields import MAX_ID
 from werkpad.store.models import BenefitSpell, Candidate, User
 
 INTAKE_ROLES = ("KLANTMANAGER", "TEAMLEIDER")
@@ -234,7 +235,7 @@ def _clean(data: Mapping[str, Any], today: date) -> _Cleaned:
     raw_km = _text(data, "klantmanager_id")
     values["klantmanager_id"] = None
     if raw_km is not None:
-        if raw_km.isdigit():
+        if raw_km.isdigit() and 0 < int(raw_km) <= MAX_ID:
             values["klantmanager_id"] = int(raw_km)
         else:
             fail("klantmanager_id", "Onbekende klantmanager.")

@@ -20,6 +20,10 @@ _DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 TRUE_WORDS = frozenset({"1", "true", "on", "ja", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "off", "nee", "no"})
 
+# The largest id an ``integer`` column holds on PostgreSQL (SQLite's limit is higher): a larger
+# number typed in a form is no id of anything, and must not reach the database as one.
+MAX_ID = 2**31 - 1
+
 
 def parse_date(value: Any) -> date | None:
     """ISO (jjjj-mm-dd) or Dutch (dd-mm-jjjj) date; None for empty; ValueError otherwise."""
@@ -172,7 +176,7 @@ class Fields:
                 self.fail(name, f"{label} is verplicht.")
             return None
         text = str(raw).strip()
-        if isinstance(raw, bool) or not text.isdigit():
+        if isinstance(raw, bool) or not text.isdigit() or not 0 < int(text) <= MAX_ID:
             self.fail(name, f"{label}: onbekende keuze.")
             return None
         return int(text)

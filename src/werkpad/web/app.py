@@ -147,6 +147,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            # An id out of range (``web.params.DbId``) names nothing: the same 404 as an
+            # id that does not exist, so the answer tells nothing more.
+            return await not_found(request, NotFound())
         detail = [
             {
                 "field": str(error["loc"][-1]) if error.get("loc") else "",

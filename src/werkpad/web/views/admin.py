@@ -44,6 +44,7 @@ from werkpad.services.sessions import (
 from werkpad.store.models import Candidate, Team, User
 from werkpad.web.auth import ADMIN_ROLES, get_session, require_role
 from werkpad.web.errors import NotFound
+from werkpad.web.params import DbId, PageNumber, db_id
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/beheer")
@@ -135,7 +136,7 @@ async def user_create(
 @router.post("/gebruikers/{user_id}/{action}", response_class=HTMLResponse)
 async def user_activation(
     request: Request,
-    user_id: int,
+    user_id: DbId,
     action: str,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
@@ -236,7 +237,7 @@ def audit(
     van: str = "",
     tot: str = "",
     soort: str = "",
-    page: int = 1,
+    page: PageNumber = 1,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -249,8 +250,8 @@ def audit(
         errors["tot"] = err
     candidate_id: int | None = None
     if kandidaat:
-        if kandidaat.isdigit():
-            candidate_id = int(kandidaat)
+        if kandidaat.strip().isdigit():
+            candidate_id = db_id(kandidaat) or 0  # out of range: matches nothing
         else:
             errors["kandidaat"] = "Kandidaatnummer moet een getal zijn."
     result = search_audit(

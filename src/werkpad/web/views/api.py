@@ -24,6 +24,7 @@ from werkpad.services.proposals import candidate_reference
 from werkpad.store.models import Candidate, User, Vacancy
 from werkpad.web.auth import ALL_ROLES, CASE_ROLES, client_ip, get_session, require_role
 from werkpad.web.errors import Forbidden, NotFound
+from werkpad.web.params import DbId, QueryDbId
 from werkpad.web.schemas import (
     CandidateCreated,
     CandidateDetail,
@@ -79,7 +80,7 @@ def list_candidates(
 @router.get("/candidates/{candidate_id}", response_model=CandidateDetail, responses=NO_ACCESS)
 def get_candidate(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> CandidateDetail:
@@ -153,7 +154,7 @@ def _step(
     request: Request,
     db: Session,
     user: User,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
     body: dict[str, Any],
     object_id: int | None,
@@ -182,7 +183,7 @@ def _step(
 )
 def chain_step(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
     body: dict[str, Any],
     user: User = Depends(require_role(*CASE_ROLES)),
@@ -199,9 +200,9 @@ def chain_step(
 )
 def chain_step_on(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
-    object_id: int,
+    object_id: DbId,
     body: dict[str, Any],
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
@@ -213,7 +214,7 @@ def chain_step_on(
 @router.get("/routes", response_model=list[RouteOut], responses=NO_ACCESS)
 def list_routes(
     request: Request,
-    candidate_id: int,
+    candidate_id: QueryDbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> list[RouteOut]:
@@ -228,7 +229,7 @@ def list_routes(
 @router.get("/routes/{route_id}", response_model=RouteOut, responses=NO_ACCESS)
 def get_route(
     request: Request,
-    route_id: int,
+    route_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> RouteOut:
@@ -251,7 +252,7 @@ MATCH_ROLES = ("ACCOUNTMANAGER", "TEAMLEIDER")
 )
 def vacancy_matches(
     request: Request,
-    vacancy_id: int,
+    vacancy_id: DbId,
     top: int = 20,
     user: User = Depends(require_role(*MATCH_ROLES)),
     db: Session = Depends(get_session),

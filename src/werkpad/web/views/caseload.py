@@ -15,6 +15,7 @@ from werkpad.services.configuration import load_configuration
 from werkpad.services.worklist import build_worklist
 from werkpad.store.models import User
 from werkpad.web.auth import CASE_ROLES, get_session, require_role
+from werkpad.web.params import PageNumber, PageSize, db_id
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -39,11 +40,12 @@ class CaseloadParams:
         if km == "mij":
             klantmanager_id = user.id
         elif km.isdigit():
-            klantmanager_id = int(km)
+            # An id no account can have still filters (to nobody) rather than to everyone.
+            klantmanager_id = db_id(km) or 0
         return CaseloadFilter(
             q=self.q or None,
             segment=self.segment or None,
-            trede=int(self.trede) if self.trede.isdigit() else None,
+            trede=int(self.trede) if self.trede.isdigit() and len(self.trede) <= 2 else None,
             open_route={"open": True, "geen": False}.get(self.route),
             klantmanager_id=klantmanager_id,
             in_service_only=self.status != "alle",
@@ -70,8 +72,8 @@ def caseload_params(
     trede: str = "",
     route: str = "",
     klantmanager: str = "",
-    page: int = 1,
-    page_size: int = 25,
+    page: PageNumber = 1,
+    page_size: PageSize = 25,
     status: str = "",
 ) -> CaseloadParams:
     return CaseloadParams(q, segment, trede, route, klantmanager, page, page_size, status)

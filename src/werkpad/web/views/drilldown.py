@@ -114,7 +114,7 @@ def team_rows(engine: Engine, user: User, routes: pd.DataFrame) -> list[DrillRow
 def _drill(request: Request) -> Drill:
     params = request.query_params
     year = params.get("periode", "")
-    if year and not year.isdigit():
+    if year and not (year.isdigit() and len(year) == 4):
         raise UnknownDrill("Ongeldig jaar.")
     return Drill(params.get("kpi", ""), params.get("groep", ""), int(year) if year else None)
 

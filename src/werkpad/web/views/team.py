@@ -11,6 +11,7 @@ from werkpad.services.caseload import team_klantmanagers
 from werkpad.services.team import caseload_per_fte, reassign
 from werkpad.store.models import User
 from werkpad.web.auth import get_session, require_role
+from werkpad.web.params import db_id
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/team")
@@ -60,11 +61,12 @@ async def reassign_post(
     values = {k: str(form.get(k) or "") for k in ("candidate_ids", "klantmanager_id", "reason")}
     parts = [p.strip() for p in values["candidate_ids"].replace(";", ",").split(",") if p.strip()]
     try:
-        if not all(p.isdigit() for p in parts):
+        if not all(db_id(p) is not None for p in parts):
             from werkpad.domain.errors import FieldError
 
             raise ValidationFailed([FieldError("candidate_ids", "Kandidaatnummers: getallen.")])
-        reassign(db, user, [int(p) for p in parts], values, today=request.app.state.clock.today())
+        ids = [int(p) for p in parts]
+        reassign(db, user, ids, values, today=request.app.state.clock.today())
         db.commit()
     except ValidationFailed as exc:
         db.rollback()
