@@ -21,7 +21,7 @@ from werkpad.domain.codelists import (
 )
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.worklist import THRESHOLD_LABELS
-from werkpad.services.accounts import locked_usernames, unlock_login
+from werkpad.services.accounts import locked_usernames, login_subject, unlock_login
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
 from werkpad.services.audit import AuditQuery, record_change, search_audit
 from werkpad.services.configuration import (
@@ -257,7 +257,12 @@ def audit(
     result = search_audit(
         db,
         AuditQuery(
-            username=gebruiker or None,
+            # A name that is no account is logged as a keyed hash: search for that.
+            username=(
+                login_subject(db, gebruiker, request.app.state.secret_key)
+                if gebruiker and soort == "inloggen"
+                else gebruiker or None
+            ),
             candidate_id=candidate_id,
             date_from=date_from,
             date_to=date_to,

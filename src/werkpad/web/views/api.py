@@ -17,7 +17,7 @@ from werkpad.services.candidate_file import (
     mask_bsn,
     routes_of_candidate,
 )
-from werkpad.services.candidates import PossibleDuplicate, register_candidate
+from werkpad.services.candidates import DuplicateCheck, PossibleDuplicate, register_candidate
 from werkpad.services.caseload import list_caseload
 from werkpad.services.matching import candidates_for_vacancy
 from werkpad.services.proposals import candidate_reference
@@ -38,6 +38,7 @@ from werkpad.web.schemas import (
 )
 from werkpad.web.templating import templates
 from werkpad.web.views import chain
+from werkpad.web.views.candidate import audit_duplicate_checks
 from werkpad.web.views.caseload import CaseloadParams, caseload_params
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -107,7 +108,12 @@ def create_candidate(
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Any:
-    """Intake of a new candidate with the first benefit spell. Send the X-CSRF-Token header."""
+    """Intake of a new candidate with the first benefit spell. Send the X-CSRF-Token header.
+
+    A 409 names only similar people of the user's own team; ``elsewhere`` counts those of
+    other teams (no name, no team). Every duplicate check is audit-logged."""
+    checks: list[DuplicateCheck] = []
+    ip = client_ip(request)
     try:
         candidate = register_candidate(
             db,
@@ -115,7 +121,9 @@ def create_candidate(
             user,
             today=request.app.state.clock.today(),
             allow_similar=body.allow_similar,
+            on_check=checks.append,
         )
+        audit_duplicate_checks(db, user, checks, ip)
         db.commit()
     except PossibleDuplicate as exc:
         similar = [
@@ -127,16 +135,19 @@ def create_candidate(
             for c in exc.similar
         ]
         db.rollback()
+        audit_duplicate_checks(db, user, checks, ip, commit=True)
         return JSONResponse(
             {
                 "detail": "Mogelijk dubbele inschrijving: vergelijkbare naam en dezelfde "
                 "geboortedatum. Stuur allow_similar=true als het een andere persoon is.",
                 "similar": similar,
+                "elsewhere": exc.elsewhere,
             },
             status_code=409,
         )
     except ValidationFailed as exc:
         db.rollback()
+        audit_duplicate_checks(db, user, checks, ip, commit=True)
         return JSONResponse({"detail": exc.as_dict()}, status_code=422)
     return CandidateCreated(
         id=candidate.id, name=candidate.full_name, bsn_masked=mask_bsn(candidate.bsn)

@@ -25,7 +25,12 @@ from werkpad.services.access import candidate_scope
 from werkpad.store.models import Candidate, User
 from werkpad.web.auth import require_role
 from werkpad.web.templating import templates
-from werkpad.web.views.dashboard import DRILL_ROLES, resolve_filters
+from werkpad.web.views.dashboard import (
+    DRILL_ROLES,
+    SUPPRESSED_ROLES,
+    resolve_filters,
+    suppression_threshold,
+)
 
 router = APIRouter()
 
@@ -119,6 +124,25 @@ def _drill(request: Request) -> Drill:
     return Drill(params.get("kpi", ""), params.get("groep", ""), int(year) if year else None)
 
 
+def small_cell_refusal(request: Request, user: User, count: int) -> Response | None:
+    """For roles that see only aggregates: a 403 with a Dutch message when the list would
+    show fewer routes than the small-cell threshold (the dashboard hides that cell, so its
+    list may not show it either); None when the list may be shown."""
+    threshold = suppression_threshold(request)
+    if user.role not in SUPPRESSED_ROLES or count == 0 or count >= threshold:
+        return None
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": "Te klein aantal",
+            "message": f"Achter dit cijfer zitten minder dan {threshold} routes. Zulke kleine "
+            "aantallen zijn voor jouw rol verborgen, ook in de lijst.",
+        },
+        status_code=403,
+    )
+
+
 @router.get("/dashboard/lijst", response_class=HTMLResponse)
 def drilldown(request: Request, user: User = Depends(require_role(*DRILL_ROLES))) -> Response:
     filters, errors, snap, teams = resolve_filters(request)
@@ -133,6 +157,9 @@ def drilldown(request: Request, user: User = Depends(require_role(*DRILL_ROLES))
             {"title": "Geen lijst", "message": str(exc)},
             status_code=400,
         )
+    refusal = small_cell_refusal(request, user, len(routes))
+    if refusal is not None:
+        return refusal
     analyst = user.role == "ANALIST"
     rows = (
         pseudonymised_rows(scoped, routes, teams)
