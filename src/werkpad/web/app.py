@@ -12,13 +12,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from werkpad.config import session_idle_minutes, trusted_proxies
+from werkpad.services.audit import record_event
 from werkpad.services.clock import Clock
 from werkpad.services.sessions import SessionPolicy
-from werkpad.store.db import make_engine, session_factory
-from werkpad.web.auth import SESSION_COOKIE
+from werkpad.store.db import make_engine, session_factory, transaction
+from werkpad.web.auth import SESSION_COOKIE, client_ip
 from werkpad.web.errors import Forbidden, NotAuthenticated, NotFound
 from werkpad.web.security import (
     SECURITY_HEADERS,
@@ -98,6 +100,21 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
     )
 
 
+def _audit_refusal(request: Request) -> None:
+    """A 403 is an attempt to see what the role may not: log who tried which path (never the
+    query string, which may hold a BSN), in its own transaction."""
+    user = getattr(request.state, "user", None)
+    with transaction(request.app.state.session_factory) as db:
+        record_event(
+            db,
+            user,
+            "DENIED",
+            "request",
+            purpose=f"Geweigerd: {request.method} {request.url.path}",
+            ip=client_ip(request),
+        )
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(request: Request, _exc: Exception) -> Response:
@@ -110,6 +127,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _exc: Exception) -> Response:
+        await run_in_threadpool(_audit_refusal, request)
         if _is_api(request):
             return JSONResponse({"detail": "Geen toegang"}, status_code=403)
         return _error_page(request, 403, "Geen toegang", "Je hebt geen toegang tot deze pagina.")

@@ -23,7 +23,7 @@ from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.worklist import THRESHOLD_LABELS
 from werkpad.services.accounts import locked_usernames, login_subject, unlock_login
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
-from werkpad.services.audit import AuditQuery, record_change, search_audit
+from werkpad.services.audit import AuditQuery, record_change, record_event, search_audit
 from werkpad.services.configuration import (
     band_field,
     banded_route_types,
@@ -42,7 +42,7 @@ from werkpad.services.sessions import (
     open_session_counts,
 )
 from werkpad.store.models import Candidate, Team, User
-from werkpad.web.auth import ADMIN_ROLES, get_session, require_role
+from werkpad.web.auth import ADMIN_ROLES, client_ip, get_session, require_role
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId, PageNumber, db_id
 from werkpad.web.templating import templates
@@ -55,6 +55,9 @@ ACTION_LABELS = {
     "LOGIN": "Ingelogd",
     "LOGIN_FAILED": "Inloggen mislukt",
     "LOGIN_UNLOCK": "Ontgrendeld door beheerder",
+    "DENIED": "Geweigerd",
+    "LIST": "Lijst bekeken",
+    "DUPLICATE_CHECK": "Dubbelcheck",
 }
 OBJECT_LABELS = {
     "candidate": "kandidaat",
@@ -62,6 +65,9 @@ OBJECT_LABELS = {
     "app_user": "gebruiker",
     "team": "team",
     "login": "",
+    "setting": "instellingen",
+    "request": "",
+    "list": "",
 }
 USER_FIELDS = ("username", "full_name", "role", "team_id", "fte")
 USER_ACTIONS = ("uitschakelen", "inschakelen", "ontgrendelen", "sessies-beeindigen")
@@ -363,6 +369,16 @@ async def settings_save(
     if errors:
         db.rollback()
         return _settings_page(request, db, errors, status_code=422, form=form)
+    config = load_configuration(db)
+    record_event(
+        db,
+        user,
+        "UPDATE",
+        "setting",
+        purpose=f"Instellingen gewijzigd: schema {config.scheme}, "
+        f"drempel {config.specialised_threshold}",
+        ip=client_ip(request),
+    )
     db.commit()
     return RedirectResponse("/beheer/instellingen", status_code=303)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
 from werkpad.services.access import AccessDenied, get_readable_candidate
-from werkpad.services.audit import record_read
+from werkpad.services.audit import record_event, record_read
 from werkpad.services.candidate_file import (
     load_candidate_file,
     load_route,
@@ -45,6 +45,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 docs_router = APIRouter(prefix="/api", include_in_schema=False)
 API_PURPOSE = "Kandidaatdossier opgevraagd (API)"
 ROUTES_PURPOSE = "Routes opgevraagd (API)"
+LIST_PURPOSE = "Caseload opgevraagd (API)"
 NO_ACCESS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Geen toegang"},
     404: {"description": "Niet gevonden"},
@@ -70,6 +71,8 @@ def list_candidates(
 ) -> CandidatePage:
     """One page of the candidates the user may see (the caseload), with the same filters."""
     page = list_caseload(db, user, params.to_filter(user), today=request.app.state.clock.today())
+    record_event(db, user, "LIST", "list", purpose=LIST_PURPOSE, ip=client_ip(request))
+    db.commit()
     return CandidatePage(
         items=[CandidateSummary.from_row(r) for r in page.rows],
         total=page.total,

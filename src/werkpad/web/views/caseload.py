@@ -10,15 +10,17 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
+from werkpad.services.audit import record_event
 from werkpad.services.caseload import CaseloadFilter, list_caseload, team_klantmanagers
 from werkpad.services.configuration import load_configuration
 from werkpad.services.worklist import build_worklist
 from werkpad.store.models import User
-from werkpad.web.auth import CASE_ROLES, get_session, require_role
+from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
 from werkpad.web.params import PageNumber, PageSize, db_id
 from werkpad.web.templating import templates
 
 router = APIRouter()
+LIST_PURPOSE = "Caseload bekeken (web)"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ def caseload(
 ) -> Response:
     flt = params.to_filter(user)
     result = list_caseload(db, user, flt, today=request.app.state.clock.today())
+    # A list of people is a read of personal data: logged, without the search term.
+    record_event(db, user, "LIST", "list", purpose=LIST_PURPOSE, ip=client_ip(request))
+    db.commit()
     klantmanagers = team_klantmanagers(db, user) if user.role == "TEAMLEIDER" else []
     own = user.role == "KLANTMANAGER" and flt.klantmanager_id == user.id
     # The worklist (signals with the organisation's thresholds) heads the klantmanager's start

@@ -22,8 +22,10 @@ from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.codelists import code_list
 from werkpad.domain.outcomes import work_end_reasons
 from werkpad.services.access import candidate_scope
+from werkpad.services.audit import record_event
+from werkpad.store.db import transaction
 from werkpad.store.models import Candidate, User
-from werkpad.web.auth import require_role
+from werkpad.web.auth import client_ip, require_role
 from werkpad.web.templating import templates
 from werkpad.web.views.dashboard import (
     DRILL_ROLES,
@@ -143,6 +145,19 @@ def small_cell_refusal(request: Request, user: User, count: int) -> Response | N
     )
 
 
+def audit_list_view(request: Request, user: User, drill: Drill) -> None:
+    """The list behind a figure shows people (pseudonymised or named): log who opened which."""
+    with transaction(request.app.state.session_factory) as db:
+        record_event(
+            db,
+            user,
+            "LIST",
+            "list",
+            purpose=f"Lijst achter dashboardcijfer: {drill.kpi_id} / {drill.group}",
+            ip=client_ip(request),
+        )
+
+
 @router.get("/dashboard/lijst", response_class=HTMLResponse)
 def drilldown(request: Request, user: User = Depends(require_role(*DRILL_ROLES))) -> Response:
     filters, errors, snap, teams = resolve_filters(request)
@@ -160,6 +175,7 @@ def drilldown(request: Request, user: User = Depends(require_role(*DRILL_ROLES))
     refusal = small_cell_refusal(request, user, len(routes))
     if refusal is not None:
         return refusal
+    audit_list_view(request, user, drill)
     analyst = user.role == "ANALIST"
     rows = (
         pseudonymised_rows(scoped, routes, teams)
