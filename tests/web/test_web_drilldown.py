@@ -166,3 +166,24 @@ def test_list_follows_the_dashboard_filters(dash: DashWorld, client_for: ClientF
     assert list_rows(one_year.text) == 1
     assert list_rows(in_2021.text) == 1
     assert list_rows(team_a.text) == 0
+
+
+def test_analyst_cannot_list_the_routes_behind_a_cell_under_the_threshold(
+    dash: DashWorld, client_for: ClientFactory
+) -> None:
+    """Issue 22, finding 2: the dashboard hides a cell of 2 routes; its list must not show them."""
+    client = client_for(dash.world, "analist")  # the default threshold (10)
+    page = client.get(_list_url(dash, "route_end_reasons", groep="STOPPED"))
+    assert page.status_code == 403
+    assert "minder dan 10" in page.text
+    assert list_rows(page.text) == 0
+    assert "Team Escamp" not in page.text and "2021" not in page.text
+
+
+def test_case_roles_still_list_their_own_small_cells(
+    dash: DashWorld, client_for: ClientFactory
+) -> None:
+    client = client_for(dash.world, "km_b")
+    page = client.get(_list_url(dash, "route_end_reasons", groep="STOPPED"))
+    assert page.status_code == 200
+    assert list_rows(page.text) == 2

@@ -205,3 +205,80 @@ def test_anonymous_visitors_are_sent_to_login_and_see_nothing(
             assert response.status_code == 303, path
             assert response.headers["location"].startswith("/login?next="), path
         assert not [s for s in secrets if s in response.text], path
+
+
+# --- POST routes (issue 22): every write has a row, and every refused role gets 403 ---------
+
+EXPECTED_POST: dict[str, set[str] | str] = {
+    "/login": PUBLIC,
+    "/logout": set(LOGGED_IN),
+    "/kandidaten/nieuw": CASE_ANY_TEAM,
+    "/kandidaten/{candidate_id}/{name}": CASE,
+    "/kandidaten/{candidate_id}/{name}/{object_id}": CASE,
+    "/api/candidates": CASE_ANY_TEAM,
+    "/api/candidates/{candidate_id}/steps/{name}": CASE,
+    "/api/candidates/{candidate_id}/steps/{name}/{object_id}": CASE,
+    "/team/overdragen": {TL},
+    "/matching/{referral_id}/{action}": {AM},
+    "/werkgevers/nieuw": {AM},
+    "/werkgevers/{employer_id}/bewerken": {AM},
+    "/vacatures/nieuw": {AM},
+    "/vacatures/{vacancy_id}/bewerken": {AM},
+    "/vacatures/{vacancy_id}/shortlist": {AM},
+    "/vacatures/{vacancy_id}/voorstellen/{proposal_id}": {AM},
+    "/beheer/gebruikers": {BEHEER},
+    "/beheer/gebruikers/{user_id}/{action}": {BEHEER},
+    "/beheer/teams": {BEHEER},
+    "/beheer/instellingen": {BEHEER},
+}
+POST_NAMES = {"name": "contact", "action": "uitschakelen", "object_id": "1", "proposal_id": "1"}
+
+
+def get_post_routes(url: str) -> list[str]:
+    app = create_app(url, secret_key="test-secret", secure_cookies=False)
+    paths = sorted({path for path, methods in _walk(app.routes) if "POST" in methods})
+    app.state.engine.dispose()
+    return paths
+
+
+def _post_url(path: str, ids: Ids, world: World) -> str:
+    values = {**POST_NAMES, **asdict(ids), "user_id": str(world.km_a_id)}
+    if "{object_id}" in path:
+        values["name"] = "nazorg"  # an action on an object, so the route gets to its checks
+    return path.format(**values)
+
+
+def test_every_post_route_is_in_the_matrix(database_url: str) -> None:
+    routes = get_post_routes(database_url)
+    assert [p for p in routes if p not in EXPECTED_POST] == [], "new POST routes: add them"
+    assert sorted(set(EXPECTED_POST) - set(routes)) == []
+
+
+@pytest.mark.parametrize("who", LOGGED_IN)
+def test_each_refused_role_gets_403_on_every_post_route_and_no_personal_data(
+    world: World, client_for: ClientFactory, who: str
+) -> None:
+    from web_support import session_csrf
+
+    ids, secrets = _prepare(world)
+    client = client_for(world, who)
+    token = session_csrf(client)
+    wrong: dict[str, int] = {}
+    leaks: dict[str, list[str]] = {}
+    for path in get_post_routes(world.url):
+        if _allowed(EXPECTED_POST[path], who):
+            continue
+        url = _post_url(path, ids, world)
+        if path.startswith("/api/"):
+            response = client.post(url, json={}, headers={"X-CSRF-Token": token})
+        else:
+            response = client.post(url, data={"csrf_token": token}, follow_redirects=False)
+        if response.status_code != 403:
+            wrong[path] = response.status_code
+        found = [s for s in secrets if s in response.text]
+        if found:
+            leaks[path] = found
+    assert wrong == {}, f"{who}: POST routes not refused"
+    assert leaks == {}, f"{who}: personal data in a refusal"
+    # The refused role is still logged in (a refusal does not end the session).
+    assert client.get("/api/docs").status_code == 200

@@ -82,11 +82,11 @@ def serve(
     """Serve the web UI and the JSON API."""
     import uvicorn
 
-    from werkpad.web.app import create_app
+    from werkpad.web.app import SERVER_OPTIONS, create_app
 
     url = database_url(db)
     upgrade(make_engine(url))
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(url), host=host, port=port, log_level="info", **SERVER_OPTIONS)
 
 
 @app.command()
@@ -116,10 +116,10 @@ def demo(
         return
     import uvicorn
 
-    from werkpad.web.app import create_app
+    from werkpad.web.app import SERVER_OPTIONS, create_app
 
     console.print(f"Open [bold]http://{host}:{port}[/bold] in de browser.")
-    uvicorn.run(create_app(url), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(url), host=host, port=port, log_level="warning", **SERVER_OPTIONS)
 
 
 def _freeze_demo_clock(engine: Engine) -> None:

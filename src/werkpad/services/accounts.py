@@ -1,7 +1,9 @@
 """User accounts: argon2 password hashing and verification, and login throttling.
 
 Every login attempt is written to the audit log (``LOGIN`` or ``LOGIN_FAILED``, with the
-username typed and the IP address). After ``MAX_FAILED_LOGINS`` failures for one username within
+account's username and the IP address). A name that is no account (often a password typed in
+the wrong field) is never stored: a keyed hash of it stands in (``login_subject``).
+After ``MAX_FAILED_LOGINS`` failures for one username within
 ``LOCKOUT`` since its last successful login, further attempts are refused until the window has
 passed, even with the right password; the beheerder can lift the lock earlier
 (``LOGIN_UNLOCK``). Unknown usernames are throttled exactly like known ones,
@@ -11,6 +13,8 @@ frozen date.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -47,10 +51,17 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def _has_password(user: User) -> bool:
+    return user.password_hash.startswith("$argon2")
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with this username and password, or None."""
+    """The active user with this username and password, or None.
+
+    Every failure costs one full argon2 verification (of a dummy hash when the name is
+    unknown, the account inactive or without a password), so timing reveals nothing."""
     user = session.scalar(select(User).where(User.username == normalise_username(username)))
-    if user is None or not user.active:
+    if user is None or not user.active or not _has_password(user):
         verify_password(_DUMMY_HASH, password)
         return None
     if not verify_password(user.password_hash, password):
@@ -58,6 +69,21 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+UNKNOWN_SUBJECT = "onbekend"
+
+
+def login_subject(session: Session, username: str, key: str) -> str:
+    """What the audit log records for a login attempt with ``username``: the normalised name
+    when it is an account, else ``onbekend-`` and a keyed hash of it (the same typo gets the
+    same stand-in, so throttling still works per name, but a password typed in the username
+    field cannot be read back from the log)."""
+    name = normalise_username(username)
+    if session.scalar(select(User.id).where(User.username == name)) is not None:
+        return name
+    digest = hmac.new(key.encode("utf-8"), name.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{UNKNOWN_SUBJECT}-{digest[:16]}"
 
 
 # Audit actions that end a run of failures: a successful login, or the beheerder's unlock.
@@ -113,7 +139,8 @@ def unlock_login(session: Session, acting: User, username: str) -> None:
 def record_login_attempt(
     session: Session, username: str, user: User | None, *, ok: bool, ip: str | None
 ) -> None:
-    """Write one login attempt to the audit log (the caller commits)."""
+    """Write one login attempt to the audit log (the caller commits); ``username`` is the
+    ``login_subject`` of the name typed."""
     record_login_event(
         session,
         username,

@@ -179,3 +179,28 @@ def record_cli_event(session: Session, action: str, object_type: str, what: str)
     )
     session.add(entry)
     return entry
+
+
+def record_event(
+    session: Session,
+    user: User | None,
+    action: str,
+    object_type: str,
+    *,
+    purpose: str,
+    object_id: int | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Add any other audited event (a refused request, a list viewed, a settings change, a
+    duplicate check at intake): who, what, why and from where; committed by the caller."""
+    entry = AuditEntry(
+        at=utc_now(),
+        user_id=user.id if user is not None else None,
+        action=action[:30],
+        object_type=object_type[:30],
+        object_id=object_id,
+        purpose=purpose[:200],
+        ip=(ip or None) and ip[:45],
+    )
+    session.add(entry)
+    return entry

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
@@ -23,6 +23,7 @@ from werkpad.domain.bsn import is_valid_bsn
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.domain.normalise import age_on, normalise_postcode, pad_bsn, parse_date
+from werkpad.services.fields import MAX_ID
 from werkpad.store.models import BenefitSpell, Candidate, User
 
 INTAKE_ROLES = ("KLANTMANAGER", "TEAMLEIDER")
@@ -69,11 +70,27 @@ _NAME_PREFIXES = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te"
 
 class PossibleDuplicate(Exception):
     """The intake is valid, but people with a similar name and the same birth date are
-    registered already; register again with ``allow_similar=True`` once confirmed."""
+    registered already; register again with ``allow_similar=True`` once confirmed.
 
-    def __init__(self, similar: list[Candidate]) -> None:
-        super().__init__(f"{len(similar)} similar candidate(s)")
+    ``similar`` holds only those the intaker may see (their own team); ``elsewhere`` counts the
+    others, whose name and team are never shown (the intaker asks the beheerder)."""
+
+    def __init__(self, similar: list[Candidate], elsewhere: int = 0) -> None:
+        super().__init__(f"{len(similar) + elsewhere} similar candidate(s)")
         self.similar = similar
+        self.elsewhere = elsewhere
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """What the intake's duplicate check found, for the audit log: a check is a read of the
+    register ("is this person known here?"), so every one is logged, whatever the answer."""
+
+    outcome: str  # Dutch, for the audit log's purpose
+    candidate_id: int | None  # the registered person found, if any
+
+
+DuplicateCheckSink = Callable[[DuplicateCheck], None]
 
 
 def _name_key(name: str) -> str:
@@ -206,7 +223,7 @@ def _clean(data: Mapping[str, Any], today: date) -> _Cleaned:
     raw_km = _text(data, "klantmanager_id")
     values["klantmanager_id"] = None
     if raw_km is not None:
-        if raw_km.isdigit():
+        if raw_km.isdigit() and 0 < int(raw_km) <= MAX_ID:
             values["klantmanager_id"] = int(raw_km)
         else:
             fail("klantmanager_id", "Onbekende klantmanager.")
@@ -257,6 +274,7 @@ def register_candidate(
     *,
     today: date | None = None,
     allow_similar: bool = False,
+    on_check: DuplicateCheckSink | None = None,
 ) -> Candidate:
     """Register a new candidate with their first benefit spell (or NUO registration).
 
@@ -267,7 +285,10 @@ def register_candidate(
     every problem; nothing is written then. A valid intake of someone with a similar name and
     the same birth date as a registered candidate raises ``PossibleDuplicate`` (nothing
     written) unless ``allow_similar`` says the intaker confirmed it is another person.
+    Every duplicate check that runs (BSN, then name and birth date) is reported to
+    ``on_check``, so the caller can audit it even when nothing is written.
     """
+    report: DuplicateCheckSink = on_check or (lambda _check: None)
     if user.role not in INTAKE_ROLES or user.team_id is None:
         raise PermissionError("only case workers of a team register candidates")
     today = today or date.today()
@@ -275,8 +296,14 @@ def register_candidate(
     errors = list(cleaned.errors)
     values = cleaned.values
     bsn_ok = not any(e.field == "bsn" for e in errors)
-    if bsn_ok and session.scalar(select(Candidate.id).where(Candidate.bsn == values["bsn"])):
+    known_id = (
+        session.scalar(select(Candidate.id).where(Candidate.bsn == values["bsn"]))
+        if bsn_ok
+        else None
+    )
+    if known_id is not None:
         errors.append(FieldError("bsn", "Er is al een kandidaat met dit BSN."))
+        report(DuplicateCheck("Dubbelcheck intake: BSN bekend", known_id))
     klantmanager_id: int | None = None
     if not any(e.field == "klantmanager_id" for e in errors):
         try:
@@ -284,13 +311,24 @@ def register_candidate(
         except ValidationFailed as exc:
             errors.extend(exc.errors)
     if errors:
+        if bsn_ok and known_id is None:
+            report(DuplicateCheck("Dubbelcheck intake: BSN geen treffer", None))
         raise ValidationFailed(errors)
-    if not allow_similar:
-        similar = similar_candidates(
-            session, values["first_name"], values["last_name"], values["birth_date"]
+    similar = similar_candidates(
+        session, values["first_name"], values["last_name"], values["birth_date"]
+    )
+    if similar:
+        outcome = "bevestigd ander persoon" if allow_similar else "niet ingeschreven"
+        report(
+            DuplicateCheck(
+                f"Dubbelcheck intake: {len(similar)} vergelijkbaar ({outcome})", similar[0].id
+            )
         )
-        if similar:
-            raise PossibleDuplicate(similar)
+        if not allow_similar:
+            own = [c for c in similar if c.team_id == user.team_id]
+            raise PossibleDuplicate(own, elsewhere=len(similar) - len(own))
+    else:
+        report(DuplicateCheck("Dubbelcheck intake: geen treffer", None))
 
     candidate = Candidate(
         bsn=values["bsn"],

@@ -21,6 +21,10 @@ __all__ = ["FALSE_WORDS", "TRUE_WORDS", "Fields", "parse_date"]
 TRUE_WORDS = frozenset({"1", "true", "on", "ja", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "off", "nee", "no"})
 
+# The largest id an ``integer`` column holds on PostgreSQL (SQLite's limit is higher): a larger
+# number typed in a form is no id of anything, and must not reach the database as one.
+MAX_ID = 2**31 - 1
+
 
 class Fields:
     """Typed access to submitted values; problems are collected in ``errors``."""
@@ -164,7 +168,7 @@ class Fields:
                 self.fail(name, f"{label} is verplicht.")
             return None
         text = str(raw).strip()
-        if isinstance(raw, bool) or not text.isdigit():
+        if isinstance(raw, bool) or not text.isdigit() or not 0 < int(text) <= MAX_ID:
             self.fail(name, f"{label}: onbekende keuze.")
             return None
         return int(text)

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
+from werkpad.config import session_idle_minutes, trusted_proxies
+from werkpad.services.audit import record_event
 from werkpad.services.clock import Clock
-from werkpad.store.db import make_engine, session_factory
+from werkpad.services.sessions import SessionPolicy
+from werkpad.store.db import make_engine, session_factory, transaction
+from werkpad.web.auth import SESSION_COOKIE, client_ip
 from werkpad.web.errors import Forbidden, NotAuthenticated, NotFound
-from werkpad.web.security import SECURITY_HEADERS, CsrfFailed, resolve_secret_key
+from werkpad.web.security import (
+    SECURITY_HEADERS,
+    CsrfFailed,
+    pending_cookies,
+    resolve_secret_key,
+)
 from werkpad.web.static_assets import plotly_js
 from werkpad.web.templating import templates
 from werkpad.web.views import (
@@ -36,8 +47,32 @@ from werkpad.web.views import (
 )
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SESSION_COOKIE = "werkpad_session"
-SESSION_MAX_AGE = 8 * 3600
+__all__ = ["SERVER_OPTIONS", "SESSION_COOKIE", "create_app"]
+# How ``werkpad serve`` runs uvicorn: no ``server: uvicorn`` banner, and no rewriting of the
+# client address from X-Forwarded-For (uvicorn trusts 127.0.0.1 by default, so anything on
+# the host could fake it); the app reads that header itself, from ``trusted_proxies`` only.
+SERVER_OPTIONS: dict[str, Any] = {"server_header": False, "proxy_headers": False}
+ACCESS_LOGGER = "uvicorn.access"
+
+
+class WithoutQueryString(logging.Filter):
+    """Drops the query string from access-log lines: searches (``/caseload?q=<BSN>``) and
+    filters stay out of log files, which are kept longer and read by more people than the
+    audit log. uvicorn logs ``(client, method, path, http version, status)``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def install_access_log_filter() -> None:
+    logger = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, WithoutQueryString) for f in logger.filters):
+        logger.addFilter(WithoutQueryString())
+
+
 PAGE_ROUTERS = (
     login.router,
     caseload.router,
@@ -65,6 +100,21 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
     )
 
 
+def _audit_refusal(request: Request) -> None:
+    """A 403 is an attempt to see what the role may not: log who tried which path (never the
+    query string, which may hold a BSN), in its own transaction."""
+    user = getattr(request.state, "user", None)
+    with transaction(request.app.state.session_factory) as db:
+        record_event(
+            db,
+            user,
+            "DENIED",
+            "request",
+            purpose=f"Geweigerd: {request.method} {request.url.path}",
+            ip=client_ip(request),
+        )
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(request: Request, _exc: Exception) -> Response:
@@ -77,6 +127,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _exc: Exception) -> Response:
+        await run_in_threadpool(_audit_refusal, request)
         if _is_api(request):
             return JSONResponse({"detail": "Geen toegang"}, status_code=403)
         return _error_page(request, 403, "Geen toegang", "Je hebt geen toegang tot deze pagina.")
@@ -114,6 +165,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            # An id out of range (``web.params.DbId``) names nothing: the same 404 as an
+            # id that does not exist, so the answer tells nothing more.
+            return await not_found(request, NotFound())
         detail = [
             {
                 "field": str(error["loc"][-1]) if error.get("loc") else "",
@@ -128,12 +183,26 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
 
-def _install_security_headers(app: FastAPI) -> None:
+def _install_security_headers(app: FastAPI, *, secure_cookies: bool) -> None:
     @app.middleware("http")
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
+        # Cookies the request's handler asked for (login, logout, an ended session, the
+        # login form's CSRF token): always HttpOnly and SameSite=Lax, Secure unless testing.
+        for name, cookie in pending_cookies(request).items():
+            if cookie is None:
+                response.delete_cookie(name, httponly=True, samesite="lax", secure=secure_cookies)
+            else:
+                response.set_cookie(
+                    name,
+                    cookie[0],
+                    max_age=cookie[1],
+                    httponly=True,
+                    samesite="lax",
+                    secure=secure_cookies,
+                )
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
@@ -143,9 +212,18 @@ def _install_security_headers(app: FastAPI) -> None:
 
 
 def create_app(
-    database_url: str, *, secret_key: str | None = None, secure_cookies: bool = True
+    database_url: str,
+    *,
+    secret_key: str | None = None,
+    secure_cookies: bool = True,
+    idle_minutes: int | None = None,
+    proxies: str | None = None,
 ) -> FastAPI:
-    """The werkpad web application on ``database_url`` (schema must be migrated already)."""
+    """The werkpad web application on ``database_url`` (schema must be migrated already).
+
+    ``idle_minutes`` (else ``$WERKPAD_SESSION_IDLE_MINUTES``, else 30) ends a session nobody
+    used for that long; ``proxies`` (else ``$WERKPAD_TRUSTED_PROXIES``, else none) lists the
+    reverse proxies whose ``X-Forwarded-For`` names the client in the audit log."""
     app = FastAPI(
         title="Werkpad API",
         version="1",
@@ -160,17 +238,15 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.dashboard_cache = dashboard.DashboardCache()
     app.state.clock = Clock(engine)
+    app.state.session_policy = SessionPolicy().with_idle_minutes(session_idle_minutes(idle_minutes))
+    app.state.trusted_proxies = trusted_proxies(proxies)
+    # The key no longer signs cookies (they hold a random token); it keys the hash that
+    # stands in the audit log for a username that is not an account.
+    app.state.secret_key = resolve_secret_key(secret_key)
 
     _install_error_handlers(app)
-    _install_security_headers(app)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=resolve_secret_key(secret_key),
-        session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
-        same_site="lax",
-        https_only=secure_cookies,
-    )
+    _install_security_headers(app, secure_cookies=secure_cookies)
+    install_access_log_filter()
     app.add_api_route("/static/plotly.min.js", plotly_js, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in PAGE_ROUTERS:

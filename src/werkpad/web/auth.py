@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from werkpad.store.models import User
+from werkpad.config import IpNetwork
+from werkpad.services.sessions import SessionPolicy, resolve_session
+from werkpad.store.models import User, WebSession
 from werkpad.web.errors import Forbidden, NotAuthenticated
-from werkpad.web.security import check_csrf
+from werkpad.web.security import check_csrf, delete_cookie_later
 
 ALL_ROLES = ("KLANTMANAGER", "ACCOUNTMANAGER", "TEAMLEIDER", "ANALIST", "BEHEERDER")
 CASE_ROLES = ("KLANTMANAGER", "TEAMLEIDER")
 DASHBOARD_ROLES = ("KLANTMANAGER", "TEAMLEIDER", "ACCOUNTMANAGER", "ANALIST")
 ADMIN_ROLES = ("BEHEERDER",)
-SESSION_USER_KEY = "uid"
+SESSION_COOKIE = "werkpad_session"
 
 START_PAGES = {
     "KLANTMANAGER": "/caseload",
@@ -36,16 +39,31 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def session_policy(request: Request) -> SessionPolicy:
+    policy = getattr(request.app.state, "session_policy", None)
+    return policy if isinstance(policy, SessionPolicy) else SessionPolicy()
+
+
+def open_session(request: Request, db: Session) -> WebSession | None:
+    """The server-side session behind this request's cookie (None: not logged in); one
+    indexed lookup. A cookie whose session has ended is deleted from the browser."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    row = resolve_session(db, token, session_policy(request))
+    if row is None:
+        delete_cookie_later(request, SESSION_COOKIE)
+        return None
+    request.state.web_session = row
+    request.state.user = row.user
+    return row
+
+
 def current_user(request: Request, db: Session = Depends(get_session)) -> User:
-    uid = request.session.get(SESSION_USER_KEY)
-    if not isinstance(uid, int):
+    row = open_session(request, db)
+    if row is None:
         raise NotAuthenticated
-    user = db.get(User, uid, options=[joinedload(User.team)])
-    if user is None or not user.active:
-        request.session.clear()
-        raise NotAuthenticated
-    request.state.user = user
-    return user
+    return row.user
 
 
 def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:
@@ -64,5 +82,32 @@ def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:
     return dependency
 
 
+def _trusted(address: str, proxies: tuple[IpNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address for the audit log: the socket peer, unless that peer is one of
+    the configured ``trusted_proxies``; then the nearest ``X-Forwarded-For`` entry that is not
+    itself a trusted proxy (entries further left are the client's own claims)."""
+    peer = request.client.host if request.client else None
+    proxies: tuple[IpNetwork, ...] = getattr(request.app.state, "trusted_proxies", ())
+    if peer is None or not proxies or not _trusted(peer, proxies):
+        return peer
+    forwarded = [
+        part.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for part in header.split(",")
+        if part.strip()
+    ]
+    for address in reversed(forwarded):
+        if not _trusted(address, proxies):
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return peer  # garbage from the client: keep the proxy's own address
+    return peer

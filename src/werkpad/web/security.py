@@ -1,4 +1,10 @@
-"""Secret key, CSRF tokens and security headers."""
+"""Secret key, CSRF tokens, cookies and security headers.
+
+A logged-in request's CSRF token is the one stored with its server-side session
+(``web_session.csrf_token``). Before login there is no session: the login form is protected by
+a double-submit token in its own short-lived cookie (``werkpad_login_csrf``), which a page on
+another site can neither read nor set.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from pathlib import Path
 from fastapi import Request
 
 SECRET_KEY_FILE = Path("werkpad-secret.key")
-CSRF_SESSION_KEY = "csrf"
+LOGIN_CSRF_COOKIE = "werkpad_login_csrf"
+LOGIN_CSRF_MAX_AGE = 3600
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -36,6 +43,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    # Browsers only honour this over HTTPS; over plain HTTP (development) it is ignored.
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 
 
@@ -60,12 +69,51 @@ def resolve_secret_key(explicit: str | None, key_file: Path = SECRET_KEY_FILE) -
     return key
 
 
+Pending = dict[str, tuple[str, int] | None]
+
+
+def _pending(request: Request) -> Pending:
+    pending: Pending | None = getattr(request.state, "pending_cookies", None)
+    if pending is None:
+        pending = {}
+        request.state.pending_cookies = pending
+    return pending
+
+
+def set_cookie_later(request: Request, name: str, value: str, max_age: int) -> None:
+    """Ask the cookie middleware (``web.app``) to set ``name`` on this request's response."""
+    _pending(request)[name] = (value, max_age)
+
+
+def delete_cookie_later(request: Request, name: str) -> None:
+    _pending(request)[name] = None
+
+
+def pending_cookies(request: Request) -> Pending:
+    return dict(getattr(request.state, "pending_cookies", None) or {})
+
+
+def _session_token(request: Request) -> str | None:
+    session = getattr(request.state, "web_session", None)
+    return session.csrf_token if session is not None else None
+
+
+def _login_token(request: Request) -> str | None:
+    fresh = getattr(request.state, "login_csrf", None)
+    if isinstance(fresh, str):
+        return fresh
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+    return cookie if cookie and len(cookie) >= 32 else None
+
+
 def csrf_token(request: Request) -> str:
-    """The per-session CSRF token, created on first use."""
-    token = request.session.get(CSRF_SESSION_KEY)
-    if not isinstance(token, str) or not token:
+    """The token forms on this page carry: the session's, or before login the login form's
+    (created on first use and set as a cookie on the response)."""
+    token = _session_token(request) or _login_token(request)
+    if token is None:
         token = secrets.token_urlsafe(32)
-        request.session[CSRF_SESSION_KEY] = token
+        request.state.login_csrf = token
+        set_cookie_later(request, LOGIN_CSRF_COOKIE, token, LOGIN_CSRF_MAX_AGE)
     return token
 
 
@@ -82,10 +130,11 @@ async def submitted_csrf_token(request: Request) -> str:
 
 
 async def check_csrf(request: Request) -> None:
-    """Raise CsrfFailed when an unsafe request lacks the session's token."""
+    """Raise CsrfFailed when an unsafe request lacks the token of its session (or, before
+    login, of its login form)."""
     if request.method not in UNSAFE_METHODS:
         return
-    expected = request.session.get(CSRF_SESSION_KEY)
+    expected = _session_token(request) or _login_token(request)
     submitted = await submitted_csrf_token(request)
     if not expected or not submitted or not secrets.compare_digest(str(expected), submitted):
         raise CsrfFailed

@@ -22,9 +22,9 @@ from werkpad.domain.codelists import (
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.normalise import parse_date
 from werkpad.domain.worklist import THRESHOLD_LABELS
-from werkpad.services.accounts import locked_usernames, unlock_login
+from werkpad.services.accounts import locked_usernames, login_subject, unlock_login
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
-from werkpad.services.audit import AuditQuery, record_change, search_audit
+from werkpad.services.audit import AuditQuery, record_change, record_event, search_audit
 from werkpad.services.audit_alerts import read_alerts
 from werkpad.services.audit_settings import audit_settings
 from werkpad.services.configuration import (
@@ -38,9 +38,16 @@ from werkpad.services.configuration import (
     set_routing_threshold,
     set_worklist_thresholds,
 )
+from werkpad.services.sessions import (
+    DEACTIVATED,
+    ENDED_BY_ADMIN,
+    end_user_sessions,
+    open_session_counts,
+)
 from werkpad.store.models import Candidate, Team, User
-from werkpad.web.auth import ADMIN_ROLES, get_session, require_role
+from werkpad.web.auth import ADMIN_ROLES, client_ip, get_session, require_role
 from werkpad.web.errors import NotFound
+from werkpad.web.params import DbId, PageNumber, db_id
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/beheer")
@@ -56,6 +63,9 @@ ACTION_LABELS = {
     "BACKUP": "Back-up gemaakt",
     "RESTORE": "Back-up teruggezet",
     "PRUNE": "Opgeschoond (bewaartermijn)",
+    "DENIED": "Geweigerd",
+    "LIST": "Lijst bekeken",
+    "DUPLICATE_CHECK": "Dubbelcheck",
 }
 OBJECT_LABELS = {
     "candidate": "kandidaat",
@@ -69,8 +79,12 @@ OBJECT_LABELS = {
     "folder_export": "importmap-export",
     "database": "database",
     "audit_seal": "auditlog tot blok",
+    "setting": "instellingen",
+    "request": "",
+    "list": "",
 }
 USER_FIELDS = ("username", "full_name", "role", "team_id", "fte")
+USER_ACTIONS = ("uitschakelen", "inschakelen", "ontgrendelen", "sessies-beeindigen")
 
 
 def _parse_date(text: str) -> tuple[date | None, str | None]:
@@ -98,6 +112,7 @@ def _users_page(
         {
             "users": rows,
             "locked": locked_usernames(db, [u.username for u in rows]),
+            "sessions": open_session_counts(db),
             "teams": db.scalars(select(Team).order_by(Team.name)).all(),
             "roles": [(code, code_list("role").label(code)) for code in ROLES],
             "errors": errors,
@@ -141,22 +156,30 @@ async def user_create(
 @router.post("/gebruikers/{user_id}/{action}", response_class=HTMLResponse)
 async def user_activation(
     request: Request,
-    user_id: int,
+    user_id: DbId,
     action: str,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     target = db.get(User, user_id)
-    if target is None or action not in ("uitschakelen", "inschakelen", "ontgrendelen"):
+    if target is None or action not in USER_ACTIONS:
         raise NotFound
     if action == "ontgrendelen":
         unlock_login(db, user, target.username)
+        db.commit()
+        return RedirectResponse("/beheer/gebruikers", status_code=303)
+    if action == "sessies-beeindigen":
+        ended = end_user_sessions(db, target.id, ENDED_BY_ADMIN)
+        purpose = f"Sessies beëindigd ({ended})"
+        record_change(db, user, "UPDATE", "app_user", target.id, purpose=purpose)
         db.commit()
         return RedirectResponse("/beheer/gebruikers", status_code=303)
     active = action == "inschakelen"
     try:
         set_active(db, user, target, active)
         purpose = "Gebruiker ingeschakeld" if active else "Gebruiker uitgeschakeld"
+        if not active:
+            end_user_sessions(db, target.id, DEACTIVATED)
         record_change(db, user, "UPDATE", "app_user", target.id, purpose=purpose)
         db.commit()
     except ValidationFailed as exc:
@@ -234,7 +257,7 @@ def audit(
     van: str = "",
     tot: str = "",
     soort: str = "",
-    page: int = 1,
+    page: PageNumber = 1,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -247,14 +270,19 @@ def audit(
         errors["tot"] = err
     candidate_id: int | None = None
     if kandidaat:
-        if kandidaat.isdigit():
-            candidate_id = int(kandidaat)
+        if kandidaat.strip().isdigit():
+            candidate_id = db_id(kandidaat) or 0  # out of range: matches nothing
         else:
             errors["kandidaat"] = "Kandidaatnummer moet een getal zijn."
     result = search_audit(
         db,
         AuditQuery(
-            username=gebruiker or None,
+            # A name that is no account is logged as a keyed hash: search for that.
+            username=(
+                login_subject(db, gebruiker, request.app.state.secret_key)
+                if gebruiker and soort == "inloggen"
+                else gebruiker or None
+            ),
             candidate_id=candidate_id,
             date_from=date_from,
             date_to=date_to,
@@ -356,6 +384,16 @@ async def settings_save(
     if errors:
         db.rollback()
         return _settings_page(request, db, errors, status_code=422, form=form)
+    config = load_configuration(db)
+    record_event(
+        db,
+        user,
+        "UPDATE",
+        "setting",
+        purpose=f"Instellingen gewijzigd: schema {config.scheme}, "
+        f"drempel {config.specialised_threshold}",
+        ip=client_ip(request),
+    )
     db.commit()
     return RedirectResponse("/beheer/instellingen", status_code=303)
 

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
 from werkpad.services.access import AccessDenied, get_readable_candidate
-from werkpad.services.audit import record_read
+from werkpad.services.audit import record_event, record_read
 from werkpad.services.candidate_file import (
     load_candidate_file,
     load_route,
     mask_bsn,
     routes_of_candidate,
 )
-from werkpad.services.candidates import PossibleDuplicate, register_candidate
+from werkpad.services.candidates import DuplicateCheck, PossibleDuplicate, register_candidate
 from werkpad.services.caseload import list_caseload
 from werkpad.services.exits import ExitResult
 from werkpad.services.matching import candidates_for_vacancy
@@ -25,6 +25,7 @@ from werkpad.services.proposals import candidate_reference
 from werkpad.store.models import Candidate, User, Vacancy
 from werkpad.web.auth import ALL_ROLES, CASE_ROLES, client_ip, get_session, require_role
 from werkpad.web.errors import Forbidden, NotFound
+from werkpad.web.params import DbId, QueryDbId
 from werkpad.web.schemas import (
     CandidateCreated,
     CandidateDetail,
@@ -38,12 +39,14 @@ from werkpad.web.schemas import (
 )
 from werkpad.web.templating import templates
 from werkpad.web.views import chain
+from werkpad.web.views.candidate import audit_duplicate_checks
 from werkpad.web.views.caseload import CaseloadParams, caseload_params
 
 router = APIRouter(prefix="/api", tags=["api"])
 docs_router = APIRouter(prefix="/api", include_in_schema=False)
 API_PURPOSE = "Kandidaatdossier opgevraagd (API)"
 ROUTES_PURPOSE = "Routes opgevraagd (API)"
+LIST_PURPOSE = "Caseload opgevraagd (API)"
 NO_ACCESS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Geen toegang"},
     404: {"description": "Niet gevonden"},
@@ -69,6 +72,8 @@ def list_candidates(
 ) -> CandidatePage:
     """One page of the candidates the user may see (the caseload), with the same filters."""
     page = list_caseload(db, user, params.to_filter(user), today=request.app.state.clock.today())
+    record_event(db, user, "LIST", "list", purpose=LIST_PURPOSE, ip=client_ip(request))
+    db.commit()
     return CandidatePage(
         items=[CandidateSummary.from_row(r) for r in page.rows],
         total=page.total,
@@ -80,7 +85,7 @@ def list_candidates(
 @router.get("/candidates/{candidate_id}", response_model=CandidateDetail, responses=NO_ACCESS)
 def get_candidate(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> CandidateDetail:
@@ -107,7 +112,12 @@ def create_candidate(
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Any:
-    """Intake of a new candidate with the first benefit spell. Send the X-CSRF-Token header."""
+    """Intake of a new candidate with the first benefit spell. Send the X-CSRF-Token header.
+
+    A 409 names only similar people of the user's own team; ``elsewhere`` counts those of
+    other teams (no name, no team). Every duplicate check is audit-logged."""
+    checks: list[DuplicateCheck] = []
+    ip = client_ip(request)
     try:
         candidate = register_candidate(
             db,
@@ -115,7 +125,9 @@ def create_candidate(
             user,
             today=request.app.state.clock.today(),
             allow_similar=body.allow_similar,
+            on_check=checks.append,
         )
+        audit_duplicate_checks(db, user, checks, ip)
         db.commit()
     except PossibleDuplicate as exc:
         similar = [
@@ -127,16 +139,19 @@ def create_candidate(
             for c in exc.similar
         ]
         db.rollback()
+        audit_duplicate_checks(db, user, checks, ip, commit=True)
         return JSONResponse(
             {
                 "detail": "Mogelijk dubbele inschrijving: vergelijkbare naam en dezelfde "
                 "geboortedatum. Stuur allow_similar=true als het een andere persoon is.",
                 "similar": similar,
+                "elsewhere": exc.elsewhere,
             },
             status_code=409,
         )
     except ValidationFailed as exc:
         db.rollback()
+        audit_duplicate_checks(db, user, checks, ip, commit=True)
         return JSONResponse({"detail": exc.as_dict()}, status_code=422)
     return CandidateCreated(
         id=candidate.id, name=candidate.full_name, bsn_masked=mask_bsn(candidate.bsn)
@@ -155,7 +170,7 @@ def _step(
     request: Request,
     db: Session,
     user: User,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
     body: dict[str, Any],
     object_id: int | None,
@@ -186,7 +201,7 @@ def _step(
 )
 def chain_step(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
     body: dict[str, Any],
     user: User = Depends(require_role(*CASE_ROLES)),
@@ -203,9 +218,9 @@ def chain_step(
 )
 def chain_step_on(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
-    object_id: int,
+    object_id: DbId,
     body: dict[str, Any],
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
@@ -217,7 +232,7 @@ def chain_step_on(
 @router.get("/routes", response_model=list[RouteOut], responses=NO_ACCESS)
 def list_routes(
     request: Request,
-    candidate_id: int,
+    candidate_id: QueryDbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> list[RouteOut]:
@@ -232,7 +247,7 @@ def list_routes(
 @router.get("/routes/{route_id}", response_model=RouteOut, responses=NO_ACCESS)
 def get_route(
     request: Request,
-    route_id: int,
+    route_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> RouteOut:
@@ -255,7 +270,7 @@ MATCH_ROLES = ("ACCOUNTMANAGER", "TEAMLEIDER")
 )
 def vacancy_matches(
     request: Request,
-    vacancy_id: int,
+    vacancy_id: DbId,
     top: int = 20,
     user: User = Depends(require_role(*MATCH_ROLES)),
     db: Session = Depends(get_session),

@@ -11,15 +11,18 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
+from werkpad.services.audit import record_event
 from werkpad.services.caseload import CaseloadFilter, list_caseload, team_klantmanagers
 from werkpad.services.configuration import load_configuration
 from werkpad.services.team import Reassignment, preview_reassignment, reassign
 from werkpad.services.worklist import build_worklist
 from werkpad.store.models import User
-from werkpad.web.auth import CASE_ROLES, get_session, require_role
+from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
+from werkpad.web.params import PageNumber, PageSize, db_id
 from werkpad.web.templating import templates
 
 router = APIRouter()
+LIST_PURPOSE = "Caseload bekeken (web)"
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,12 @@ class CaseloadParams:
         if km == "mij":
             klantmanager_id = user.id
         elif km.isdigit():
-            klantmanager_id = int(km)
+            # An id no account can have still filters (to nobody) rather than to everyone.
+            klantmanager_id = db_id(km) or 0
         return CaseloadFilter(
             q=self.q or None,
             segment=self.segment or None,
-            trede=int(self.trede) if self.trede.isdigit() else None,
+            trede=int(self.trede) if self.trede.isdigit() and len(self.trede) <= 2 else None,
             open_route={"open": True, "geen": False}.get(self.route),
             klantmanager_id=klantmanager_id,
             in_service_only=self.status != "alle",
@@ -72,8 +76,8 @@ def caseload_params(
     trede: str = "",
     route: str = "",
     klantmanager: str = "",
-    page: int = 1,
-    page_size: int = 25,
+    page: PageNumber = 1,
+    page_size: PageSize = 25,
     status: str = "",
 ) -> CaseloadParams:
     return CaseloadParams(q, segment, trede, route, klantmanager, page, page_size, status)
@@ -88,6 +92,9 @@ def caseload(
 ) -> Response:
     flt = params.to_filter(user)
     result = list_caseload(db, user, flt, today=request.app.state.clock.today())
+    # A list of people is a read of personal data: logged, without the search term.
+    record_event(db, user, "LIST", "list", purpose=LIST_PURPOSE, ip=client_ip(request))
+    db.commit()
     klantmanagers = team_klantmanagers(db, user) if user.role == "TEAMLEIDER" else []
     own = user.role == "KLANTMANAGER" and flt.klantmanager_id == user.id
     # The worklist (signals with the organisation's thresholds) heads the klantmanager's start

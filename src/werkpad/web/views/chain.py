@@ -60,6 +60,7 @@ from werkpad.store.models import (
     Candidate,
     Employer,
     FollowUp,
+    Placement,
     Plan,
     Provision,
     Route,
@@ -67,6 +68,7 @@ from werkpad.store.models import (
 )
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
 from werkpad.web.errors import Forbidden, NotFound
+from werkpad.web.params import DbId
 from werkpad.web.templating import templates
 from werkpad.web.views.candidate import FILE_PURPOSE
 
@@ -141,10 +143,13 @@ def _exit(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, rid
 
 
 def _follow_up(db: Session, u: User, c: Candidate, d: Mapping[str, Any], t: date, fid: Any) -> Any:
-    follow_up = db.get(FollowUp, fid) if fid is not None else None
-    if follow_up is None or follow_up.placement_id not in {
-        p.id for p in load_candidate_file(db, c).placements
-    }:
+    # One query that only finds the follow-up through this candidate's own placements.
+    follow_up = db.scalar(
+        select(FollowUp)
+        .join(Placement, Placement.id == FollowUp.placement_id)
+        .where(FollowUp.id == fid, Placement.candidate_id == c.id)
+    )
+    if follow_up is None:
         raise NotFound
     return complete_follow_up(db, u, follow_up, d, today=t)
 
@@ -306,7 +311,7 @@ async def form_data(request: Request) -> dict[str, Any]:
 @router.get("/kandidaten/{candidate_id}", response_class=HTMLResponse)
 def candidate_file(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -317,7 +322,7 @@ async def _post(
     request: Request,
     db: Session,
     user: User,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
     object_id: int | None = None,
 ) -> Response:
@@ -350,7 +355,7 @@ async def _post(
 @router.post("/kandidaten/{candidate_id}/{name}", response_class=HTMLResponse)
 async def chain_step(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
@@ -363,9 +368,9 @@ async def chain_step(
 @router.post("/kandidaten/{candidate_id}/{name}/{object_id}", response_class=HTMLResponse)
 async def chain_step_on(
     request: Request,
-    candidate_id: int,
+    candidate_id: DbId,
     name: str,
-    object_id: int,
+    object_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:

@@ -22,10 +22,17 @@ from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.codelists import code_list
 from werkpad.domain.outcomes import work_end_reasons
 from werkpad.services.access import candidate_scope
+from werkpad.services.audit import record_event
+from werkpad.store.db import transaction
 from werkpad.store.models import Candidate, User
-from werkpad.web.auth import require_role
+from werkpad.web.auth import client_ip, require_role
 from werkpad.web.templating import templates
-from werkpad.web.views.dashboard import DRILL_ROLES, resolve_filters
+from werkpad.web.views.dashboard import (
+    DRILL_ROLES,
+    SUPPRESSED_ROLES,
+    resolve_filters,
+    suppression_threshold,
+)
 
 router = APIRouter()
 
@@ -114,9 +121,41 @@ def team_rows(engine: Engine, user: User, routes: pd.DataFrame) -> list[DrillRow
 def _drill(request: Request) -> Drill:
     params = request.query_params
     year = params.get("periode", "")
-    if year and not year.isdigit():
+    if year and not (year.isdigit() and len(year) == 4):
         raise UnknownDrill("Ongeldig jaar.")
     return Drill(params.get("kpi", ""), params.get("groep", ""), int(year) if year else None)
+
+
+def small_cell_refusal(request: Request, user: User, count: int) -> Response | None:
+    """For roles that see only aggregates: a 403 with a Dutch message when the list would
+    show fewer routes than the small-cell threshold (the dashboard hides that cell, so its
+    list may not show it either); None when the list may be shown."""
+    threshold = suppression_threshold(request)
+    if user.role not in SUPPRESSED_ROLES or count == 0 or count >= threshold:
+        return None
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "title": "Te klein aantal",
+            "message": f"Achter dit cijfer zitten minder dan {threshold} routes. Zulke kleine "
+            "aantallen zijn voor jouw rol verborgen, ook in de lijst.",
+        },
+        status_code=403,
+    )
+
+
+def audit_list_view(request: Request, user: User, drill: Drill) -> None:
+    """The list behind a figure shows people (pseudonymised or named): log who opened which."""
+    with transaction(request.app.state.session_factory) as db:
+        record_event(
+            db,
+            user,
+            "LIST",
+            "list",
+            purpose=f"Lijst achter dashboardcijfer: {drill.kpi_id} / {drill.group}",
+            ip=client_ip(request),
+        )
 
 
 @router.get("/dashboard/lijst", response_class=HTMLResponse)
@@ -133,6 +172,10 @@ def drilldown(request: Request, user: User = Depends(require_role(*DRILL_ROLES))
             {"title": "Geen lijst", "message": str(exc)},
             status_code=400,
         )
+    refusal = small_cell_refusal(request, user, len(routes))
+    if refusal is not None:
+        return refusal
+    audit_list_view(request, user, drill)
     analyst = user.role == "ANALIST"
     rows = (
         pseudonymised_rows(scoped, routes, teams)

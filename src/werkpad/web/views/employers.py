@@ -25,6 +25,7 @@ from werkpad.services.employers import (
 from werkpad.store.models import Employer, User
 from werkpad.web.auth import get_session, require_role
 from werkpad.web.errors import NotFound
+from werkpad.web.params import DbId
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/werkgevers")
@@ -122,7 +123,7 @@ async def create_employer(
 @router.get("/{employer_id}", response_class=HTMLResponse)
 def employer_detail(
     request: Request,
-    employer_id: int,
+    employer_id: DbId,
     user: User = Depends(require_role(*READ_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -149,7 +150,7 @@ def employer_detail(
 @router.get("/{employer_id}/bewerken", response_class=HTMLResponse)
 def edit_employer(
     request: Request,
-    employer_id: int,
+    employer_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -162,7 +163,7 @@ def edit_employer(
 @router.post("/{employer_id}/bewerken", response_class=HTMLResponse)
 async def update_employer(
     request: Request,
-    employer_id: int,
+    employer_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:

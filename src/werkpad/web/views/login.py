@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -13,18 +12,27 @@ from werkpad.services.accounts import (
     LOCKOUT,
     authenticate,
     login_locked,
+    login_subject,
     record_login_attempt,
 )
+from werkpad.services.sessions import LOGOUT, end_session, start_session
 from werkpad.store.models import User
 from werkpad.web.auth import (
     ALL_ROLES,
-    SESSION_USER_KEY,
+    SESSION_COOKIE,
     START_PAGES,
     client_ip,
     get_session,
+    open_session,
     require_role,
+    session_policy,
 )
-from werkpad.web.security import CSRF_SESSION_KEY, check_csrf
+from werkpad.web.security import (
+    LOGIN_CSRF_COOKIE,
+    check_csrf,
+    delete_cookie_later,
+    set_cookie_later,
+)
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -62,33 +70,40 @@ async def login(
 ) -> Response:
     await check_csrf(request)
     form = {"username": username, "next": _safe_next(next) or ""}
-    if login_locked(db, username):
-        record_login_attempt(db, username, None, ok=False, ip=client_ip(request))
+    subject = login_subject(db, username, request.app.state.secret_key)
+    if login_locked(db, subject):
+        record_login_attempt(db, subject, None, ok=False, ip=client_ip(request))
         db.commit()
         return templates.TemplateResponse(
             request, "login.html", {"error": LOGIN_LOCKED, **form}, status_code=429
         )
     user = authenticate(db, username, password)
-    record_login_attempt(db, username, user, ok=user is not None, ip=client_ip(request))
-    db.commit()  # the attempt, and a password hash that authenticate may have upgraded
+    record_login_attempt(db, subject, user, ok=user is not None, ip=client_ip(request))
     if user is None:
+        db.commit()  # the failed attempt
         return templates.TemplateResponse(
             request, "login.html", {"error": LOGIN_FAILED, **form}, status_code=401
         )
-    # A fresh session (and token) after login: no session fixation.
-    request.session.clear()
-    request.session[SESSION_USER_KEY] = user.id
-    request.session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
+    # A new server-side session with its own token and CSRF token: no session fixation.
+    token, _ = start_session(db, user, ip=client_ip(request))
+    db.commit()  # the attempt, the session, and a password hash authenticate may have upgraded
+    lifetime = int(session_policy(request).lifetime.total_seconds())
+    set_cookie_later(request, SESSION_COOKIE, token, lifetime)
+    delete_cookie_later(request, LOGIN_CSRF_COOKIE)
     target = _safe_next(next) or START_PAGES.get(user.role, "/")
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    if SESSION_USER_KEY not in request.session:
+async def logout(request: Request, db: Session = Depends(get_session)) -> Response:
+    """End the session in the table, so no copy of the cookie works any more."""
+    row = open_session(request, db)
+    if row is None:
         return RedirectResponse("/login", status_code=303)
     await check_csrf(request)
-    request.session.clear()
+    end_session(db, row, LOGOUT)
+    db.commit()
+    delete_cookie_later(request, SESSION_COOKIE)
     return RedirectResponse("/login", status_code=303)
 
 

@@ -15,6 +15,7 @@ from werkpad.services.referrals import pick_up, referred_pool, return_referral, 
 from werkpad.store.models import Referral, User
 from werkpad.web.auth import client_ip, get_session, require_role
 from werkpad.web.errors import NotFound
+from werkpad.web.params import DbId
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/matching")
@@ -36,7 +37,7 @@ def _profile_page(
     request: Request,
     db: Session,
     user: User,
-    referral_id: int,
+    referral_id: DbId,
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
@@ -56,7 +57,7 @@ def _profile_page(
 @router.get("/{referral_id}", response_class=HTMLResponse)
 def profile(
     request: Request,
-    referral_id: int,
+    referral_id: DbId,
     user: User = Depends(require_role(*MATCHING_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -66,7 +67,7 @@ def profile(
 @router.post("/{referral_id}/{action}", response_class=HTMLResponse)
 async def act(
     request: Request,
-    referral_id: int,
+    referral_id: DbId,
     action: str,
     user: User = Depends(require_role(*MATCHING_ROLES)),
     db: Session = Depends(get_session),

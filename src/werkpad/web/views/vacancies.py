@@ -43,6 +43,7 @@ from werkpad.services.proposals import (
 from werkpad.store.models import Employer, Proposal, User
 from werkpad.web.auth import get_session, require_role
 from werkpad.web.errors import NotFound
+from werkpad.web.params import DbId, db_id
 from werkpad.web.templating import templates
 from werkpad.web.views.employers import READ_ROLES, WRITE_ROLES, form_data
 
@@ -94,7 +95,7 @@ def vacancy_list(
     db: Session = Depends(get_session),
 ) -> Response:
     status = status if status in VACANCY_STATUSES else "open"
-    employer_id = int(werkgever) if werkgever.isdigit() else None
+    employer_id = db_id(werkgever) if werkgever.strip() else None
     today = request.app.state.clock.today()
     rows = list_vacancies(db, today=today, status=status, employer_id=employer_id)
     pipeline = pipeline_by_year(proposal_steps(db, today))
@@ -120,7 +121,8 @@ def new_vacancy(
     db: Session = Depends(get_session),
 ) -> Response:
     values: dict[str, Any] = {"opened_on": request.app.state.clock.today().isoformat()}
-    employer = db.get(Employer, int(werkgever)) if werkgever.isdigit() else None
+    employer_id = db_id(werkgever)
+    employer = db.get(Employer, employer_id) if employer_id is not None else None
     if employer is not None:
         values.update(
             employer_id=str(employer.id), sector=employer.sector, postcode=employer.postcode or ""
@@ -149,7 +151,7 @@ def _detail_page(
     request: Request,
     db: Session,
     user: User,
-    vacancy_id: int,
+    vacancy_id: DbId,
     errors: dict[str, str] | None = None,
     error_section: str = "",
     values: dict[str, Any] | None = None,
@@ -194,7 +196,7 @@ def _detail_page(
 @router.get("/{vacancy_id}", response_class=HTMLResponse)
 def vacancy_detail(
     request: Request,
-    vacancy_id: int,
+    vacancy_id: DbId,
     user: User = Depends(require_role(*READ_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -204,7 +206,7 @@ def vacancy_detail(
 @router.get("/{vacancy_id}/bewerken", response_class=HTMLResponse)
 def edit_vacancy(
     request: Request,
-    vacancy_id: int,
+    vacancy_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -217,7 +219,7 @@ def edit_vacancy(
 @router.post("/{vacancy_id}/bewerken", response_class=HTMLResponse)
 async def update_vacancy(
     request: Request,
-    vacancy_id: int,
+    vacancy_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -238,7 +240,7 @@ async def update_vacancy(
 @router.post("/{vacancy_id}/shortlist", response_class=HTMLResponse)
 async def shortlist(
     request: Request,
-    vacancy_id: int,
+    vacancy_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
@@ -247,9 +249,12 @@ async def shortlist(
     data = form_data(await request.form())
     raw = str(data.get("candidate_id") or "")
     try:
-        if not raw.isdigit():
+        candidate_id = db_id(raw)
+        if candidate_id is None:
             raise ValidationFailed([])
-        shortlist_candidate(db, user, vacancy_id, int(raw), today=request.app.state.clock.today())
+        shortlist_candidate(
+            db, user, vacancy_id, candidate_id, today=request.app.state.clock.today()
+        )
         db.commit()
     except ValidationFailed as exc:
         db.rollback()
@@ -261,8 +266,8 @@ async def shortlist(
 @router.post("/{vacancy_id}/voorstellen/{proposal_id}", response_class=HTMLResponse)
 async def proposal_step(
     request: Request,
-    vacancy_id: int,
-    proposal_id: int,
+    vacancy_id: DbId,
+    proposal_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
