@@ -219,6 +219,7 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/api/candidates/{candidate_id}/steps/{name}": CASE,
     "/api/candidates/{candidate_id}/steps/{name}/{object_id}": CASE,
     "/team/overdragen": {TL},
+    "/caseload/overdragen": {TL},
     "/matching/{referral_id}/{action}": {AM},
     "/werkgevers/nieuw": {AM},
     "/werkgevers/{employer_id}/bewerken": {AM},

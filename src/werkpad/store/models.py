@@ -697,5 +697,7 @@ class WebSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     end_reason: Mapped[str | None] = mapped_column(String(20))
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The message of the last completed action, shown once on the next page (a bulk move).
+    flash: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship()

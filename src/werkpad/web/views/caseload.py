@@ -123,19 +123,31 @@ def caseload(
             "tredes": list(code_list("ladder_step")),
             "klantmanagers": klantmanagers,
             "worklist": worklist,
-            "flash": pop_flash(request),
+            "flash": pop_flash(request, db),
         },
     )
 
 
-FLASH_KEY = "flash"
 RETURN_PAGES = ("/caseload", "/team")
 
 
-def pop_flash(request: Request) -> str | None:
-    """The message of the last completed action (shown once)."""
-    value = request.session.pop(FLASH_KEY, None)
-    return str(value) if value else None
+def pop_flash(request: Request, db: Session) -> str | None:
+    """The message of the last completed action, kept on the server-side session and shown
+    once (it names candidates, so it never travels in a URL or a cookie)."""
+    row = getattr(request.state, "web_session", None)
+    if row is None or not row.flash:
+        return None
+    message = str(row.flash)
+    row.flash = None
+    db.commit()
+    return message
+
+
+def set_flash(request: Request, message: str) -> None:
+    """Keep ``message`` for the next page of this session (the caller commits)."""
+    row = getattr(request.state, "web_session", None)
+    if row is not None:
+        row.flash = message[:500]
 
 
 def confirm_page(
@@ -186,9 +198,9 @@ async def bulk_reassign(
         return confirm_page(request, db, user, candidate_ids, values, return_to)
     try:
         done = reassign(db, user, candidate_ids, values, today=request.app.state.clock.today())
+        set_flash(request, done.message())
         db.commit()
     except ValidationFailed:
         db.rollback()
         return confirm_page(request, db, user, candidate_ids, values, return_to)
-    request.session[FLASH_KEY] = done.message()
     return RedirectResponse(return_to, status_code=303)

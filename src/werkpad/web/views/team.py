@@ -36,7 +36,7 @@ def _page(
             "klantmanagers": team_klantmanagers(db, user),
             "errors": errors,
             "values": values,
-            "flash": pop_flash(request),
+            "flash": pop_flash(request, db),
         },
         status_code=status_code,
     )

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("end_reason", sa.String(length=20), nullable=True),
         sa.Column("ip", sa.String(length=45), nullable=True),
+        sa.Column("flash", sa.String(length=500), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["app_user.id"], name=op.f("fk_web_session_user_id_app_user")
         ),
