@@ -210,6 +210,16 @@ class CandidateCreated(BaseModel):
     bsn_masked: str
 
 
+class PartnerIn(BaseModel):
+    """The partner in the same benefit dossier (registered as a candidate as well)."""
+
+    bsn: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: str | None = Field(None, description="jjjj-mm-dd of dd-mm-jjjj")
+    sex: str | None = Field(None, description="code list sex: M, V, X")
+
+
 class IntakeIn(BaseModel):
     """Intake of a new candidate; the service checks every field and answers in Dutch."""
 
@@ -232,11 +242,25 @@ class IntakeIn(BaseModel):
     benefit_start_date: str | None = None
     benefit_end_date: str | None = None
     klantmanager_id: int | None = None
+    partner: PartnerIn | None = Field(
+        None, description="a partner in the same benefit dossier (not with NUO)"
+    )
+    join_dossier_number: str | None = Field(
+        None, description="join this open dossier of the team as the partner"
+    )
     allow_similar: bool = Field(
         False,
         description="true once checked that a candidate with a similar name and the same "
         "birth date is another person (otherwise 409)",
     )
+
+
+def intake_values(body: IntakeIn) -> dict[str, object]:
+    """The intake fields as the service reads them (the partner as ``partner_*`` fields)."""
+    values = body.model_dump(exclude={"partner", "allow_similar"})
+    if body.partner is not None:
+        values.update({f"partner_{k}": v for k, v in body.partner.model_dump().items()})
+    return values
 
 
 class MatchCriterionOut(BaseModel):

@@ -34,6 +34,7 @@ from werkpad.web.schemas import (
     RouteOut,
     VacancyMatchesOut,
     ValidationErrorOut,
+    intake_values,
 )
 from werkpad.web.templating import templates
 from werkpad.web.views import chain
@@ -110,7 +111,7 @@ def create_candidate(
     try:
         candidate = register_candidate(
             db,
-            body.model_dump(),
+            intake_values(body),
             user,
             today=request.app.state.clock.today(),
             allow_similar=body.allow_similar,
