@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
     BenefitDossier,
     Candidate,
@@ -119,3 +120,12 @@ def routes_of_candidate(session: Session, candidate_id: int) -> list[Route]:
             .order_by(Route.start_date, Route.id)
         )
     )
+
+
+def file_extras(session: Session, candidate: Candidate) -> dict[str, Any]:
+    """What the candidate file shows beyond ``CandidateFile``: the work profile matching reads
+    and the choices of its form (two queries)."""
+    return {
+        "work_profile": work_profile_of(session, candidate.id),
+        "profile_choices": work_profile_choices(),
+    }
