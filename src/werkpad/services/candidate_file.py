@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from werkpad.services.corrections import correctable_records, corrections_of
 from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
     BenefitDossier,
@@ -124,8 +125,11 @@ def routes_of_candidate(session: Session, candidate_id: int) -> list[Route]:
 
 def file_extras(session: Session, candidate: Candidate) -> dict[str, Any]:
     """What the candidate file shows beyond ``CandidateFile``: the work profile matching reads
-    and the choices of its form (two queries)."""
+    with the choices of its form, and the corrections ("Wijzigingen") with what can be
+    corrected. ``candidate`` is the loaded file's candidate (spells, diagnoses, routes)."""
     return {
         "work_profile": work_profile_of(session, candidate.id),
         "profile_choices": work_profile_choices(),
+        "correction_history": corrections_of(session, candidate.id),
+        "correctable": correctable_records(session, candidate),
     }

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from werkpad.domain.codelists import code_list
 from werkpad.services.candidate_file import CandidateFile, mask_bsn
 from werkpad.services.caseload import CaseloadRow
-from werkpad.store.models import Provision, Route
+from werkpad.store.models import Correction, Provision, Route
 
 
 class FieldMessage(BaseModel):
@@ -261,6 +262,30 @@ def intake_values(body: IntakeIn) -> dict[str, object]:
     if body.partner is not None:
         values.update({f"partner_{k}": v for k, v in body.partner.model_dump().items()})
     return values
+
+
+class CorrectionOut(BaseModel):
+    """A correction of the file: per field ``[old, new]`` (a deletion: ``[old, null]``)."""
+
+    id: int
+    object_type: str
+    object_id: int
+    action: str = Field(description="CORRECT, DELETE or UNDO_EXIT")
+    changes: dict[str, Any]
+    reason: str
+    at: datetime
+
+    @classmethod
+    def of(cls, c: Correction) -> CorrectionOut:
+        return cls(
+            id=c.id,
+            object_type=c.object_type,
+            object_id=c.object_id,
+            action=c.action,
+            changes=c.changes,
+            reason=c.reason,
+            at=c.at,
+        )
 
 
 class MatchCriterionOut(BaseModel):
