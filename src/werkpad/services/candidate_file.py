@@ -123,13 +123,14 @@ def routes_of_candidate(session: Session, candidate_id: int) -> list[Route]:
     )
 
 
-def file_extras(session: Session, candidate: Candidate) -> dict[str, Any]:
+def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
     """What the candidate file shows beyond ``CandidateFile``: the work profile matching reads
     with the choices of its form, and the corrections ("Wijzigingen") with what can be
-    corrected. ``candidate`` is the loaded file's candidate (spells, diagnoses, routes)."""
+    corrected (three queries, whatever the size of the file)."""
+    candidate = file.candidate
     return {
         "work_profile": work_profile_of(session, candidate.id),
         "profile_choices": work_profile_choices(),
         "correction_history": corrections_of(session, candidate.id),
-        "correctable": correctable_records(session, candidate),
+        "correctable": correctable_records(session, candidate, file.contacts),
     }

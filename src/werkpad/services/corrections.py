@@ -11,7 +11,7 @@ nothing; callers commit, so every correction is one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -704,7 +704,9 @@ def corrections_of(session: Session, candidate_id: int) -> list[HistoryItem]:
     ]
 
 
-def correctable_records(session: Session, candidate: Candidate) -> list[tuple[str, int, str]]:
+def correctable_records(
+    session: Session, candidate: Candidate, contacts: Sequence[Contact]
+) -> list[tuple[str, int, str]]:
     """(object type, id, Dutch description) of every record of the file that can be corrected
     on screen (imported personal data and benefit spells are left out)."""
     out: list[tuple[str, int, str]] = []
@@ -734,9 +736,7 @@ def correctable_records(session: Session, candidate: Candidate) -> list[tuple[st
                 f"vanaf {r.start_date:%d-%m-%Y}{ended}",
             )
         )
-    for x in session.scalars(
-        select(Contact).where(Contact.candidate_id == candidate.id).order_by(Contact.contact_date)
-    ):
+    for x in sorted(contacts, key=lambda x: (x.contact_date, x.id)):
         out.append(("contact", x.id, f"Contact van {x.contact_date:%d-%m-%Y}"))
     for u in session.scalars(
         select(FollowUp)

@@ -230,7 +230,7 @@ def render_candidate(
         "section": section,
         "errors": errors or {},
         "values": values or {},
-        **file_extras(db, file.candidate),
+        **file_extras(db, file),
     }
     db.commit()
     return templates.TemplateResponse(request, "candidate.html", context, status_code=status_code)
