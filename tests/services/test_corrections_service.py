@@ -32,12 +32,19 @@ from werkpad.store.models import (
 
 TODAY = date(2024, 6, 3)
 COUPLE = {
-    "bsn": "111222333", "first_name": "Fatima", "last_name": "El Amrani",
-    "birth_date": "1988-04-12", "sex": "V", "benefit_type": "PW",
-    "benefit_start_date": "2024-02-01", "partner_bsn": "123456782",
-    "partner_first_name": "Youssef", "partner_last_name": "El Amrani",
-    "partner_birth_date": "1985-09-30", "partner_sex": "M",
-}  # fmt: skip
+    "bsn": "111222333",
+    "first_name": "Fatima",
+    "last_name": "El Amrani",
+    "birth_date": "1988-04-12",
+    "sex": "V",
+    "benefit_type": "PW",
+    "benefit_start_date": "2024-02-01",
+    "partner_bsn": "123456782",
+    "partner_first_name": "Youssef",
+    "partner_last_name": "El Amrani",
+    "partner_birth_date": "1985-09-30",
+    "partner_sex": "M",
+}
 
 
 def _couple(session: Session) -> tuple[Candidate, list[BenefitSpell]]:
@@ -92,10 +99,16 @@ def _placed(session: Session) -> tuple[Candidate, Route]:
     team = f.make_team(session)
     km = f.make_user(session, "KLANTMANAGER", team)
     candidate = f.make_candidate(session, team, km)
-    route = f.make_route(session, candidate, start_date=date(2023, 1, 1), end_date=date(2024, 5, 20),
-                         end_reason="JOB")  # fmt: skip
-    placement = f.make_placement(session, candidate, route, f.make_employer(session),
-                                 start_date=date(2024, 5, 20))  # fmt: skip
+    route = f.make_route(
+        session,
+        candidate,
+        start_date=date(2023, 1, 1),
+        end_date=date(2024, 5, 20),
+        end_reason="JOB",
+    )
+    placement = f.make_placement(
+        session, candidate, route, f.make_employer(session), start_date=date(2024, 5, 20)
+    )
     session.add(FollowUp(placement_id=placement.id, months=6, due_date=date(2024, 11, 20)))
     session.commit()
     return candidate, route
@@ -107,8 +120,15 @@ def test_a_follow_up_is_not_corrected_to_a_day_before_its_due_date(session: Sess
     km = candidate.klantmanager
     assert km is not None
     with pytest.raises(ValidationFailed) as refused:
-        correct_record(session, km, candidate, "follow_up", follow_up,
-                       {"done_on": "2024-06-01", "reason": "x"}, today=date(2024, 12, 1))  # fmt: skip
+        correct_record(
+            session,
+            km,
+            candidate,
+            "follow_up",
+            follow_up,
+            {"done_on": "2024-06-01", "reason": "x"},
+            today=date(2024, 12, 1),
+        )
     assert refused.value.errors[0].message == "Nazorg kan pas vanaf 20-11-2024 worden vastgelegd."
 
 
@@ -120,12 +140,24 @@ def test_an_undone_exit_can_keep_its_placement_and_follow_ups_and_the_period_is_
     assert km is not None
     set_exit_undo_days(session, 5)
     with pytest.raises(ValidationFailed) as late:
-        undo_exit(session, km, candidate, route, {"reason": "Vergissing", "follow_ups": "behouden"},
-                  today=TODAY)  # fmt: skip
+        undo_exit(
+            session,
+            km,
+            candidate,
+            route,
+            {"reason": "Vergissing", "follow_ups": "behouden"},
+            today=TODAY,
+        )
     assert "tot 5 dagen" in late.value.errors[0].message
     set_exit_undo_days(session, 30)
-    correction = undo_exit(session, km, candidate, route,
-                           {"reason": "Vergissing", "follow_ups": "behouden"}, today=TODAY)  # fmt: skip
+    correction = undo_exit(
+        session,
+        km,
+        candidate,
+        route,
+        {"reason": "Vergissing", "follow_ups": "behouden"},
+        today=TODAY,
+    )
     assert route.end_date is None and correction.action == "UNDO_EXIT"
     assert session.scalar(select(func.count(Placement.id))) == 1
     assert session.scalar(select(func.count(FollowUp.id))) == 1

@@ -58,9 +58,10 @@ def test_personal_data_correction_needs_a_reason_and_shows_old_and_new_under_wij
     assert _scalar(world.url, select(Candidate.last_name).where(Candidate.id == cid)) == old_name
 
     done = _post(
-        km, url,
+        km,
+        url,
         {"last_name": "Zwart-Jansen", "postcode": "2512ab", "reason": "Typfout bij intake"},
-    )  # fmt: skip
+    )
     assert done.status_code == 303, done.text[-600:]
     engine = make_engine(world.url)
     with session_factory(engine)() as s:
@@ -112,15 +113,20 @@ def test_api_corrects_and_deletes_a_contact_and_a_diagnosis_with_422_on_bad_inpu
     )
     base = f"/api/candidates/{cid}/records"
     future = (date.today() + timedelta(days=400)).isoformat()
-    bad = km.patch(f"{base}/contact/{contact_id}",
-                   json={"contact_date": future, "reason": "Datum"}, headers=headers)  # fmt: skip
+    bad = km.patch(
+        f"{base}/contact/{contact_id}",
+        json={"contact_date": future, "reason": "Datum"},
+        headers=headers,
+    )
     assert bad.status_code == 422
     assert bad.json()["detail"] == [
         {"field": "contact_date", "message": "Datum contact ligt in de toekomst."}
     ]
-    ok = km.patch(f"{base}/contact/{contact_id}",
-                  json={"summary": "Telefonisch gesproken", "reason": "Verkeerde samenvatting"},
-                  headers=headers)  # fmt: skip
+    ok = km.patch(
+        f"{base}/contact/{contact_id}",
+        json={"summary": "Telefonisch gesproken", "reason": "Verkeerde samenvatting"},
+        headers=headers,
+    )
     assert ok.status_code == 200, ok.text
     assert ok.json()["changes"]["summary"][1] == "Telefonisch gesproken"
 
@@ -129,19 +135,26 @@ def test_api_corrects_and_deletes_a_contact_and_a_diagnosis_with_422_on_bad_inpu
     assessment_id = _scalar(
         world_sqlite.url, select(func.max(Assessment.id)).where(Assessment.candidate_id == cid)
     )
-    wrong = km.patch(f"{base}/assessment/{assessment_id}",
-                     json={"ladder_step": 7, "reason": "Trede"}, headers=headers)  # fmt: skip
+    wrong = km.patch(
+        f"{base}/assessment/{assessment_id}",
+        json={"ladder_step": 7, "reason": "Trede"},
+        headers=headers,
+    )
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "ladder_step"
-    right = km.patch(f"{base}/assessment/{assessment_id}",
-                     json={"ladder_step": 3, "reason": "Trede verkeerd overgenomen"},
-                     headers=headers)  # fmt: skip
+    right = km.patch(
+        f"{base}/assessment/{assessment_id}",
+        json={"ladder_step": 3, "reason": "Trede verkeerd overgenomen"},
+        headers=headers,
+    )
     assert right.status_code == 200 and right.json()["changes"]["ladder_step"] == [4, 3]
 
     no_reason = km.post(f"{base}/contact/{contact_id}/delete", json={}, headers=headers)
     assert no_reason.status_code == 422
-    gone = km.post(f"{base}/contact/{contact_id}/delete",
-                   json={"reason": "Bij de verkeerde kandidaat ingevoerd"},
-                   headers=headers)  # fmt: skip
+    gone = km.post(
+        f"{base}/contact/{contact_id}/delete",
+        json={"reason": "Bij de verkeerde kandidaat ingevoerd"},
+        headers=headers,
+    )
     assert gone.status_code == 200 and gone.json()["action"] == "DELETE"
     assert _scalar(world_sqlite.url, select(Contact.id).where(Contact.id == contact_id)) is None
     history = km.get(f"/api/candidates/{cid}/corrections").json()
@@ -164,8 +177,11 @@ def test_deleting_is_refused_with_the_reason_where_other_records_depend(
         plan_id = plan.id
     engine.dispose()
     km = client_for(world_sqlite, "km")
-    refused = _post(km, f"/kandidaten/{cid}/correctie/plan/{plan_id}/verwijderen",
-                    {"reason": "Dubbel ingevoerd"})  # fmt: skip
+    refused = _post(
+        km,
+        f"/kandidaten/{cid}/correctie/plan/{plan_id}/verwijderen",
+        {"reason": "Dubbel ingevoerd"},
+    )
     assert refused.status_code == 422
     assert "Verwijderen kan niet: Er hoort een route bij dit plan" in refused.text
     assert _scalar(world_sqlite.url, select(Plan.id).where(Plan.id == plan_id)) == plan_id
@@ -193,18 +209,30 @@ def _job_exit(world: World, km: Any, cid: int, end: date) -> int:
     engine.dispose()
     token = session_csrf(km)
     url = f"/kandidaten/{cid}"
-    started = km.post(f"{url}/route", data={"csrf_token": token, "route_type": "DIRECT_MEDIATION",
-                      "start_date": (end - timedelta(days=400)).isoformat()},
-                      follow_redirects=False)  # fmt: skip
+    started = km.post(
+        f"{url}/route",
+        data={
+            "csrf_token": token,
+            "route_type": "DIRECT_MEDIATION",
+            "start_date": (end - timedelta(days=400)).isoformat(),
+        },
+        follow_redirects=False,
+    )
     assert started.status_code == 303, started.text[-500:]
     route_id = int(_scalar(world.url, select(func.max(Route.id)).where(Route.candidate_id == cid)))
     ended = km.post(
         f"{url}/einde/{route_id}",
-        data={"csrf_token": token, "end_date": end.isoformat(), "end_reason": "JOB",
-              "employer_id": str(employer_id), "job_type": "4", "contract_type": "TEMPORARY",
-              "hours_per_week": "24"},
+        data={
+            "csrf_token": token,
+            "end_date": end.isoformat(),
+            "end_reason": "JOB",
+            "employer_id": str(employer_id),
+            "job_type": "4",
+            "contract_type": "TEMPORARY",
+            "hours_per_week": "24",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert ended.status_code == 303, ended.text[-800:]
     return route_id
 
@@ -224,12 +252,17 @@ def test_a_mistaken_exit_is_undone_asking_what_happens_to_its_follow_ups(
     asked = _post(km, f"{url}/uitstroom-ongedaan", {"reason": "Verkeerde kandidaat"})
     assert asked.status_code == 422
     assert "Kies wat er gebeurt met de plaatsing en de nazorgmomenten." in asked.text
-    undone = _post(km, f"{url}/uitstroom-ongedaan",
-                   {"reason": "Verkeerde kandidaat", "follow_ups": "verwijderen"})  # fmt: skip
+    undone = _post(
+        km,
+        f"{url}/uitstroom-ongedaan",
+        {"reason": "Verkeerde kandidaat", "follow_ups": "verwijderen"},
+    )
     assert undone.status_code == 303, undone.text[-600:]
     assert _scalar(world.url, select(Route.end_date).where(Route.id == route_id)) is None
-    assert _scalar(world.url, select(func.count(Placement.id)).where(
-        Placement.route_id == route_id)) == 0  # fmt: skip
+    assert (
+        _scalar(world.url, select(func.count(Placement.id)).where(Placement.route_id == route_id))
+        == 0
+    )
     assert _scalar(world.url, select(func.count(FollowUp.id))) == 0
     assert "Route uitstroom ongedaan" in km.get(f"/kandidaten/{cid}").text
 

@@ -162,28 +162,33 @@ def test_api_intake_with_partner_and_a_second_joining_an_existing_dossier(
     # A dossier with a partner already: a third person cannot join it.
     full = client.post(
         "/api/candidates",
-        json={**intake(bsn="100000022", first_name="Mo", last_name="Ali"),
-              "join_dossier_number": found[0]},
+        json={
+            **intake(bsn="100000022", first_name="Mo", last_name="Ali"),
+            "join_dossier_number": found[0],
+        },
         headers=headers,
-    )  # fmt: skip
+    )
     assert full.status_code == 422
     assert full.json()["detail"] == [
         {"field": "join_dossier_number", "message": "Dit dossier heeft al een partner."}
     ]
 
     single = client.post(
-        "/api/candidates", json=intake(bsn="100000010", first_name="Lisa", last_name="Bos"),
+        "/api/candidates",
+        json=intake(bsn="100000010", first_name="Lisa", last_name="Bos"),
         headers=headers,
-    )  # fmt: skip
+    )
     assert single.status_code == 201
     lisa = _dossier_of(world.url, "100000010")
     assert lisa is not None
     joined = client.post(
         "/api/candidates",
-        json={**intake(bsn="100000022", first_name="Mo", last_name="Ali"),
-              "join_dossier_number": lisa[0]},
+        json={
+            **intake(bsn="100000022", first_name="Mo", last_name="Ali"),
+            "join_dossier_number": lisa[0],
+        },
         headers=headers,
-    )  # fmt: skip
+    )
     assert joined.status_code == 201, joined.text
     assert _dossier_of(world.url, "100000022") == (
         lisa[0],
