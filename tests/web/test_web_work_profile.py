@@ -88,7 +88,9 @@ def test_referral_with_work_profile_puts_the_candidate_in_a_vacancys_matches_at_
         assert profile.last_confirmed_on == today
     engine.dispose()
     # The vacancy page of the accountmanager lists the candidate too.
-    assert am.get(f"/vacatures/{vacancy_id}").status_code == 200
+    vacancy_page = am.get(f"/vacatures/{vacancy_id}")
+    assert vacancy_page.status_code == 200
+    assert f'data-candidate="{candidate_reference(cid)}"' in vacancy_page.text
 
 
 def test_referral_without_a_work_profile_explains_each_field_and_writes_nothing(

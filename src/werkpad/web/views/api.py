@@ -286,7 +286,8 @@ def list_corrections(
 
 
 STEP_NAMES = (
-    "diagnose, plan, route, contact, ontheffing, aanmelding, uitkering; with an object id: "
+    "diagnose, plan, route, contact, ontheffing, aanmelding (with the work profile), "
+    "werkprofiel, uitkering; with an object id: "
     "voorziening/{route_id}, resultaat/{provision_id}, einde/{route_id}, nazorg/{follow_up_id}, "
     "uitkeringseinde/{benefit_spell_id}"
 )
