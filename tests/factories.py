@@ -328,3 +328,17 @@ def make_full_candidate(
         placement = make_placement(session, candidate, route, make_employer(session))
         make_lks(session, placement)
     return candidate
+
+
+# The structured work profile of a referral to matching, as the form posts it.
+WORK_PROFILE_FORM: dict[str, Any] = {
+    "wished_occupations": ["Orderpicker"],
+    "wished_sectors": ["LOGISTICS"],
+    "hours_min": "24",
+    "hours_max": "32",
+    "days": ["MA", "DI", "WO", "DO", "VR"],
+    "transport": "FIETS",
+    "radius_km": "10",
+    "language_level": "B1",
+    "confirmed_on": "2019-03-02",
+}

@@ -165,6 +165,12 @@ def _klantmanager_builds_the_route(visitor: Visitor, file_path: str) -> None:
     _open(page, "section#aanmelding", "Aanmelden bij matching")
     page.fill("#aanmelding-work_wishes", "Orderpicker of heftruckchauffeur")
     page.fill("#aanmelding-availability", "Fulltime, per direct")
+    form = page.locator("form[action*='/aanmelding']")
+    form.locator("input[name=wished_occupations][value=Orderpicker]").check()
+    page.fill("#aanmelding-hours_min", "32")
+    page.fill("#aanmelding-hours_max", "40")
+    page.locator("#aanmelding-transport").select_option("FIETS")
+    page.fill("#aanmelding-radius_km", "10")
     _submit(page, "/aanmelding")
     expect(page.locator("section#aanmelding .referral-state")).to_have_text("Aangemeld")
 

@@ -389,12 +389,15 @@ def test_referral_is_picked_up_and_returned_with_a_reason_and_pool_hides_benefit
         Referral,
         lambda: refer(session, case.km, case.candidate, {"work_wishes": ""}, today=TODAY),
     )
-    assert set(errors) == {"work_wishes", "availability"}
+    assert set(errors) == {
+        "wished_occupations", "days", "hours_min", "hours_max", "transport", "radius_km",
+        "confirmed_on",
+    }  # fmt: skip
     referral = refer(
         session,
         case.km,
         case.candidate,
-        {"work_wishes": "Magazijn", "availability": "32 uur"},
+        {"work_wishes": "Magazijn", "availability": "32 uur", **f.WORK_PROFILE_FORM},
         today=TODAY,
     )
     session.commit()

@@ -48,7 +48,10 @@ def test_chain_walks_from_diagnosis_to_follow_up_with_three_roles(
         ("plan", {"goal": "Werk in de logistiek"}),
         ("route", {"route_type": "DIRECT_MEDIATION", "start_date": "2019-03-01"}),
         ("contact", {"contact_date": "2019-03-02", "contact_type": "PHONE", "summary": "Gebeld"}),
-        ("aanmelding", {"work_wishes": "Magazijn", "availability": "Fulltime"}),
+        (
+            "aanmelding",
+            {"work_wishes": "Magazijn", "availability": "Fulltime", **f.WORK_PROFILE_FORM},
+        ),
     ]
     for name, data in steps:
         response = km.post(

@@ -46,6 +46,9 @@ EXPECTED: dict[str, set[str] | str] = {
     "/api/candidates/{candidate_id}": CASE,
     "/api/routes": CASE,
     "/api/routes/{route_id}": CASE,
+    # Corrections of the file: the roles that create its records, in their own team.
+    "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}": CASE,
+    "/api/candidates/{candidate_id}/corrections": CASE,
     # Teamleider: the team, reassignments, caseload per FTE.
     "/team": {TL},
     # Accountmanager: the referred pool and work profiles, never the benefit file.
@@ -90,6 +93,8 @@ class Ids:
     referral_id: int
     employer_id: int
     vacancy_id: int
+    object_id: int  # the record a correction page opens: the candidate's personal data
+    object_type: str = "candidate"
 
 
 def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
@@ -139,7 +144,14 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
         )
         s.add(vacancy)
         s.flush()
-        ids = Ids(world.full_candidate, route_id, referral.id, employer.id, vacancy.id)
+        ids = Ids(
+            world.full_candidate,
+            route_id,
+            referral.id,
+            employer.id,
+            vacancy.id,
+            object_id=world.full_candidate,
+        )
         secrets: list[str] = []
         for bsn, last_name, birth_date in s.execute(
             select(Candidate.bsn, Candidate.last_name, Candidate.birth_date)
@@ -215,7 +227,12 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/kandidaten/nieuw": CASE_ANY_TEAM,
     "/kandidaten/{candidate_id}/{name}": CASE,
     "/kandidaten/{candidate_id}/{name}/{object_id}": CASE,
+    "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}": CASE,
+    "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}/verwijderen": CASE,
+    "/kandidaten/{candidate_id}/correctie/route/{route_id}/uitstroom-ongedaan": CASE,
     "/api/candidates": CASE_ANY_TEAM,
+    "/api/candidates/{candidate_id}/records/{object_type}/{object_id}/delete": CASE,
+    "/api/candidates/{candidate_id}/routes/{route_id}/undo-exit": CASE,
     "/api/candidates/{candidate_id}/steps/{name}": CASE,
     "/api/candidates/{candidate_id}/steps/{name}/{object_id}": CASE,
     "/team/overdragen": {TL},

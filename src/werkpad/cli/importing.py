@@ -143,3 +143,10 @@ def _print_report(report: ImportReport) -> None:
     console.print(table)
     timing = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items())
     console.print(f"[green]{report.rows} rijen geïmporteerd[/green] ({timing}).")
+    if report.differences:
+        console.print(
+            f"[yellow]{len(report.differences)} verschil(len) met wat op het scherm was "
+            "ingevoerd[/yellow] (de import is overgenomen; controleer het dossier):"
+        )
+        for difference in report.differences:
+            console.print(f"  {difference}", markup=False)

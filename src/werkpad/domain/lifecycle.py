@@ -47,6 +47,8 @@ REFERRAL = StateMachine(
         "CLOSED": "Afgesloten",
     },
 )
+# Referrals that still put the candidate in the matching pool.
+ACTIVE_REFERRAL_STATES = ("OPEN", "PICKED_UP")
 
 PROPOSAL = StateMachine(
     name="Voorstel aan werkgever",

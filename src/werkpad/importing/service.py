@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from werkpad.importing.errors import ImportRejected, RowError
 from werkpad.importing.reading import DEFAULT_MAX_FILE_MB, file_of, read_folder
+from werkpad.importing.reconcile import Difference
 from werkpad.importing.validation import Validation, validate_folder
 from werkpad.importing.writing import Progress, WriteCount, WriteFailed, load_known, write_folder
 from werkpad.store.db import make_engine, refresh_statistics, session_factory, transaction
@@ -28,6 +29,8 @@ class ImportReport:
     rows: int = 0
     dry_run: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
+    # Values that changed on records entered on screen and adopted by the import, for review.
+    differences: list[Difference] = field(default_factory=list)
 
     @property
     def inserted(self) -> int:
@@ -78,7 +81,7 @@ def import_folder(
                 session.rollback()
                 return report
             clock = time.perf_counter()
-            report.counts = write_folder(conn, validation, progress)
+            report.counts = write_folder(conn, validation, progress, report.differences)
             report.seconds["schrijven"] = time.perf_counter() - clock
             clock = time.perf_counter()
         report.seconds["vastleggen"] = time.perf_counter() - clock

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, upd
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.lifecycle import provision_state_from_dates
+from werkpad.importing.reconcile import Difference, reconcile_with_screen
 from werkpad.importing.spec import DB_ONLY_REFS, SPECS, Column, FileSpec, ref_target
 from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
 from werkpad.store.models import Base
@@ -49,9 +50,13 @@ def load_known(conn: Connection) -> KnownKeys:
     kinds = [s.kind for s in SPECS if not s.update_only] + list(DB_ONLY_REFS)
     known = KnownKeys(keys={kind: set(key_map(conn, kind)) for kind in kinds})
     candidate, placement, route = _table("candidate"), _table("placement"), _table("route")
+    # A person entered on screen (no source id) with the same BSN is adopted by the import
+    # (``reconcile_with_screen``), so only imported persons own their BSN here.
     known.unique[("persons", "bsn")] = {
-        bsn: source or "(zonder bron-id)"
-        for bsn, source in conn.execute(select(candidate.c.bsn, candidate.c.source_id))
+        bsn: source
+        for bsn, source in conn.execute(
+            select(candidate.c.bsn, candidate.c.source_id).where(candidate.c.source_id.is_not(None))
+        )
     }
     claimed = select(route.c.source_id, placement.c.source_id).join(
         placement, placement.c.route_id == route.c.id
@@ -256,11 +261,21 @@ class WriteFailed(Exception):
 
 
 def write_folder(
-    conn: Connection, validation: Validation, progress: Progress | None = None
+    conn: Connection,
+    validation: Validation,
+    progress: Progress | None = None,
+    differences: list[Difference] | None = None,
 ) -> dict[str, WriteCount]:
-    """Write every validated file in dependency order; the caller owns the transaction."""
+    """Write every validated file in dependency order; the caller owns the transaction.
+
+    First the persons, dossiers and benefit spells entered on screen that the files bring too
+    are adopted (``reconcile_with_screen``); their differences go to ``differences``.
+    """
     from sqlalchemy.exc import DBAPIError
 
+    found = reconcile_with_screen(conn, validation)
+    if differences is not None:
+        differences.extend(found)
     writer = _Writer(conn, progress)
     counts: dict[str, WriteCount] = {}
     for spec in SPECS:

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from werkpad.services.corrections import correctable_records, corrections_of
+from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
     BenefitDossier,
     Candidate,
@@ -119,3 +121,16 @@ def routes_of_candidate(session: Session, candidate_id: int) -> list[Route]:
             .order_by(Route.start_date, Route.id)
         )
     )
+
+
+def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
+    """What the candidate file shows beyond ``CandidateFile``: the work profile matching reads
+    with the choices of its form, and the corrections ("Wijzigingen") with what can be
+    corrected (three queries, whatever the size of the file)."""
+    candidate = file.candidate
+    return {
+        "work_profile": work_profile_of(session, candidate.id),
+        "profile_choices": work_profile_choices(),
+        "correction_history": corrections_of(session, candidate.id),
+        "correctable": correctable_records(session, candidate, file.contacts),
+    }

@@ -1,8 +1,9 @@
-"""Intake of a new candidate (kandidaat) with their first benefit spell.
+"""Intake of a new candidate (kandidaat) with their first benefit spell and benefit dossier.
 
 ``register_candidate`` checks every field first and raises ``ValidationFailed`` with all Dutch
-field messages at once; only when everything is right does it write the candidate and the
-benefit spell (flushed, committed by the caller). Nothing is written on any error.
+field messages at once; only when everything is right does it write the candidate, the benefit
+spell and (for a benefit, not for NUO) the benefit dossier, with a partner when one is given
+(flushed, committed by the caller). Nothing is written on any error.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from werkpad.domain.bsn import is_valid_bsn
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.domain.normalise import age_on, normalise_postcode, pad_bsn, parse_date
+from werkpad.services.dossiers import check_joinable, is_benefit, join_dossier, open_dossier
 from werkpad.services.fields import MAX_ID
-from werkpad.store.models import BenefitSpell, Candidate, User
+from werkpad.store.models import BenefitDossier, BenefitSpell, Candidate, User
 
 INTAKE_ROLES = ("KLANTMANAGER", "TEAMLEIDER")
 MIN_AGE = 15
@@ -40,6 +42,10 @@ FIELD_LENGTHS = {
     "phone": 30,
     "email": 120,
 }
+# The partner in the same dossier: a second person with their own BSN, sharing the address.
+PARTNER_PREFIX = "partner_"
+PARTNER_PERSON_FIELDS = ("bsn", "first_name", "last_name", "birth_date", "sex")
+PARTNER_FIELDS = tuple(PARTNER_PREFIX + name for name in PARTNER_PERSON_FIELDS)
 INTAKE_FIELDS = (
     "bsn",
     "first_name",
@@ -60,6 +66,8 @@ INTAKE_FIELDS = (
     "benefit_start_date",
     "benefit_end_date",
     "klantmanager_id",
+    "join_dossier_number",
+    *PARTNER_FIELDS,
 )
 
 
@@ -267,6 +275,39 @@ def _check_klantmanager(session: Session, user: User, klantmanager_id: int | Non
     return chosen.id
 
 
+def _partner_data(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The partner's person fields (without prefix), or None when no partner was entered."""
+    given = {name: data.get(PARTNER_PREFIX + name) for name in PARTNER_PERSON_FIELDS}
+    if all(_text(given, name) is None for name in PARTNER_PERSON_FIELDS):
+        return None
+    # The partner shares the applicant's benefit and address; only the person fields differ.
+    shared = {k: v for k, v in data.items() if k not in PARTNER_PERSON_FIELDS}
+    personal = dict.fromkeys(("phone", "email", "migration_background", "education_level"))
+    return {**shared, **given, **personal, "statushouder": False}
+
+
+def _clean_partner(
+    partner: Mapping[str, Any], values: Mapping[str, Any], today: date
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Check the partner like the applicant; messages go to the ``partner_`` fields."""
+    cleaned = _clean(partner, today)
+    errors = [
+        FieldError(PARTNER_PREFIX + e.field, e.message)
+        for e in cleaned.errors
+        if e.field in PARTNER_PERSON_FIELDS
+    ]
+    bsn = cleaned.values.get("bsn")
+    if bsn is not None and bsn == values.get("bsn"):
+        errors.append(FieldError("partner_bsn", "De partner heeft een ander BSN dan de aanvrager."))
+    if not is_benefit(values.get("benefit_type")):
+        errors.append(
+            FieldError(
+                "partner_bsn", "Een partner hoort bij een uitkeringsdossier; bij NUO is er geen."
+            )
+        )
+    return cleaned.values, errors
+
+
 def register_candidate(
     session: Session,
     data: Mapping[str, Any],
@@ -287,6 +328,11 @@ def register_candidate(
     written) unless ``allow_similar`` says the intaker confirmed it is another person.
     Every duplicate check that runs (BSN, then name and birth date) is reported to
     ``on_check``, so the caller can audit it even when nothing is written.
+
+    A benefit (not NUO) starts in a benefit dossier: a new one with the candidate as applicant
+    and, when ``partner_*`` fields are given, the partner (checked the same way, registered as
+    a candidate with the same address, spell and klantmanager) as second member; or, with
+    ``join_dossier_number``, the open dossier of a candidate of the team as its partner.
     """
     report: DuplicateCheckSink = on_check or (lambda _check: None)
     if user.role not in INTAKE_ROLES or user.team_id is None:
@@ -295,6 +341,32 @@ def register_candidate(
     cleaned = _clean(data, today)
     errors = list(cleaned.errors)
     values = cleaned.values
+    partner_data = _partner_data(data)
+    partner_values: dict[str, Any] | None = None
+    if partner_data is not None:
+        partner_values, partner_errors = _clean_partner(partner_data, values, today)
+        errors.extend(partner_errors)
+    join_number = _text(data, "join_dossier_number")
+    dossier_to_join: BenefitDossier | None = None
+    if join_number is not None:
+        if partner_data is not None:
+            errors.append(
+                FieldError(
+                    "join_dossier_number",
+                    "Kies een partner óf een bestaand dossier, niet allebei.",
+                )
+            )
+        elif not is_benefit(values.get("benefit_type")):
+            errors.append(
+                FieldError("join_dossier_number", "Bij NUO hoort geen uitkeringsdossier.")
+            )
+        else:
+            try:
+                dossier_to_join = check_joinable(
+                    session, join_number, team_id=user.team_id, field="join_dossier_number"
+                )
+            except ValidationFailed as exc:
+                errors.extend(exc.errors)
     bsn_ok = not any(e.field == "bsn" for e in errors)
     known_id = (
         session.scalar(select(Candidate.id).where(Candidate.bsn == values["bsn"]))
@@ -304,6 +376,20 @@ def register_candidate(
     if known_id is not None:
         errors.append(FieldError("bsn", "Er is al een kandidaat met dit BSN."))
         report(DuplicateCheck("Dubbelcheck intake: BSN bekend", known_id))
+    partner_known = (
+        session.scalar(select(Candidate.id).where(Candidate.bsn == partner_values["bsn"]))
+        if partner_values is not None and not any(e.field == "partner_bsn" for e in errors)
+        else None
+    )
+    if partner_known is not None:
+        report(DuplicateCheck("Dubbelcheck intake: BSN partner bekend", partner_known))
+        errors.append(
+            FieldError(
+                "partner_bsn",
+                "Er is al een kandidaat met dit BSN; voeg de nieuwe kandidaat dan toe aan "
+                "het dossier van die partner.",
+            )
+        )
     klantmanager_id: int | None = None
     if not any(e.field == "klantmanager_id" for e in errors):
         try:
@@ -330,6 +416,29 @@ def register_candidate(
     else:
         report(DuplicateCheck("Dubbelcheck intake: geen treffer", None))
 
+    candidate, spell = _new_candidate(values, user, klantmanager_id, today)
+    session.add_all([candidate, spell])
+    if dossier_to_join is not None:
+        join_dossier(session, dossier_to_join, candidate, spell)
+    elif is_benefit(spell.benefit_type):
+        partner = partner_spell = None
+        if partner_values is not None:
+            partner, partner_spell = _new_candidate(partner_values, user, klantmanager_id, today)
+            session.add_all([partner, partner_spell])
+        open_dossier(session, candidate, spell, partner=partner, partner_spell=partner_spell)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # A concurrent intake registered the same BSN between our check and the insert; the
+        # unit of work is void, so roll it back rather than leave a half-flushed session.
+        session.rollback()
+        raise ValidationFailed([FieldError("bsn", "Er is al een kandidaat met dit BSN.")]) from exc
+    return candidate
+
+
+def _new_candidate(
+    values: Mapping[str, Any], user: User, klantmanager_id: int | None, today: date
+) -> tuple[Candidate, BenefitSpell]:
     candidate = Candidate(
         bsn=values["bsn"],
         first_name=values["first_name"],
@@ -356,12 +465,4 @@ def register_candidate(
         start_date=values["benefit_start_date"],
         end_date=values["benefit_end_date"],
     )
-    session.add_all([candidate, spell])
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        # A concurrent intake registered the same BSN between our check and the insert; the
-        # unit of work is void, so roll it back rather than leave a half-flushed session.
-        session.rollback()
-        raise ValidationFailed([FieldError("bsn", "Er is al een kandidaat met dit BSN.")]) from exc
-    return candidate
+    return candidate, spell

@@ -20,6 +20,7 @@ from werkpad.domain.lifecycle import (
 )
 from werkpad.domain.outcomes import is_work_exit
 from werkpad.services.audit import record_change
+from werkpad.services.dossiers import close_dossier_when_ended, open_dossier_for_new_spell
 from werkpad.services.fields import Fields
 from werkpad.services.plans import finish_provision, results_ending_as
 from werkpad.services.transitions import log_transition
@@ -422,6 +423,7 @@ def end_benefit(
     f.raise_if_invalid()
     spell.end_date = end
     spell.end_reason = reason
+    close_dossier_when_ended(session, spell)
     session.flush()
     record_change(session, user, "UPDATE", "benefit_spell", spell.id, purpose="Uitkering beëindigd")
     return spell
@@ -451,6 +453,7 @@ def restart_benefit(
         candidate_id=candidate.id, benefit_type=kind, start_date=start, application_date=application
     )
     session.add(spell)
+    open_dossier_for_new_spell(session, candidate, spell)
     session.flush()
     record_change(session, user, "CREATE", "benefit_spell", spell.id, purpose="Uitkering herstart")
     exits = [r.end_date for r in candidate.routes if r.end_date and is_work_exit(r.end_reason)]

@@ -15,12 +15,12 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import FieldError, ValidationFailed
+from werkpad.domain.lifecycle import ACTIVE_REFERRAL_STATES
 from werkpad.matching.config import MatchSettings
 from werkpad.matching.features import CandidateProfile, VacancyProfile, vacancy_from_record
 from werkpad.matching.geo import Centroid, Geo, demo_geo, postcode4, read_centroids
 from werkpad.matching.results import MatchResult, rank_candidates_for, rank_vacancies_for
 from werkpad.services.audit import record_change
-from werkpad.services.referrals import ACTIVE_REFERRAL_STATES
 from werkpad.store.models import (
     Assessment,
     Candidate,
@@ -221,6 +221,7 @@ PROFILE_FIELDS = (
     "loonwaarde_pct",
     "restrictions",
     "note",
+    "available_from",
 )
 
 

@@ -590,6 +590,7 @@ class WorkProfile(Base):
     loonwaarde_pct: Mapped[int | None] = mapped_column(Integer)
     restrictions: Mapped[list[str]] = mapped_column(JSON, default=list)
     note: Mapped[str | None] = mapped_column(Text)
+    available_from: Mapped[date | None] = mapped_column(Date)
     last_confirmed_on: Mapped[date | None] = mapped_column(Date)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
@@ -632,6 +633,32 @@ class Proposal(Base):
     consent_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+
+class Correction(Base):
+    """A correction of a record on a candidate's file: which fields changed from what to what,
+    who did it, when and why. ``changes`` maps a field to ``[old, new]`` (dates as ISO text);
+    a deletion keeps the removed record's values as ``[old, None]``. The audit log points here
+    (object type ``correction``), so retention can anonymise the values without breaking it."""
+
+    __tablename__ = "correction"
+    __table_args__ = (
+        CheckConstraint("action IN ('CORRECT','DELETE','UNDO_EXIT')", name="action_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    object_type: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(12))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User | None] = relationship()
 
 
 # --- audit ----------------------------------------------------------------------------------

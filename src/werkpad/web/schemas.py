@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from werkpad.domain.codelists import code_list
 from werkpad.services.candidate_file import CandidateFile, mask_bsn
 from werkpad.services.caseload import CaseloadRow
-from werkpad.store.models import Provision, Route
+from werkpad.store.models import Correction, Provision, Route
 
 
 class FieldMessage(BaseModel):
@@ -210,6 +211,16 @@ class CandidateCreated(BaseModel):
     bsn_masked: str
 
 
+class PartnerIn(BaseModel):
+    """The partner in the same benefit dossier (registered as a candidate as well)."""
+
+    bsn: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: str | None = Field(None, description="jjjj-mm-dd of dd-mm-jjjj")
+    sex: str | None = Field(None, description="code list sex: M, V, X")
+
+
 class IntakeIn(BaseModel):
     """Intake of a new candidate; the service checks every field and answers in Dutch."""
 
@@ -232,11 +243,49 @@ class IntakeIn(BaseModel):
     benefit_start_date: str | None = None
     benefit_end_date: str | None = None
     klantmanager_id: int | None = None
+    partner: PartnerIn | None = Field(
+        None, description="a partner in the same benefit dossier (not with NUO)"
+    )
+    join_dossier_number: str | None = Field(
+        None, description="join this open dossier of the team as the partner"
+    )
     allow_similar: bool = Field(
         False,
         description="true once checked that a candidate with a similar name and the same "
         "birth date is another person (otherwise 409)",
     )
+
+
+def intake_values(body: IntakeIn) -> dict[str, object]:
+    """The intake fields as the service reads them (the partner as ``partner_*`` fields)."""
+    values = body.model_dump(exclude={"partner", "allow_similar"})
+    if body.partner is not None:
+        values.update({f"partner_{k}": v for k, v in body.partner.model_dump().items()})
+    return values
+
+
+class CorrectionOut(BaseModel):
+    """A correction of the file: per field ``[old, new]`` (a deletion: ``[old, null]``)."""
+
+    id: int
+    object_type: str
+    object_id: int
+    action: str = Field(description="CORRECT, DELETE or UNDO_EXIT")
+    changes: dict[str, Any]
+    reason: str
+    at: datetime
+
+    @classmethod
+    def of(cls, c: Correction) -> CorrectionOut:
+        return cls(
+            id=c.id,
+            object_type=c.object_type,
+            object_id=c.object_id,
+            action=c.action,
+            changes=c.changes,
+            reason=c.reason,
+            at=c.at,
+        )
 
 
 class MatchCriterionOut(BaseModel):

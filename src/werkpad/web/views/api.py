@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
+from werkpad.services import corrections
 from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_event, record_read
 from werkpad.services.candidate_file import (
@@ -32,10 +33,12 @@ from werkpad.web.schemas import (
     CandidateMatchOut,
     CandidatePage,
     CandidateSummary,
+    CorrectionOut,
     IntakeIn,
     RouteOut,
     VacancyMatchesOut,
     ValidationErrorOut,
+    intake_values,
 )
 from werkpad.web.templating import templates
 from werkpad.web.views import chain
@@ -121,7 +124,7 @@ def create_candidate(
     try:
         candidate = register_candidate(
             db,
-            body.model_dump(),
+            intake_values(body),
             user,
             today=request.app.state.clock.today(),
             allow_similar=body.allow_similar,
@@ -158,8 +161,149 @@ def create_candidate(
     )
 
 
+# --- corrections ------------------------------------------------------------------------------
+
+CORRECTION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ValidationErrorOut, "description": "Ongeldige invoer; niets opgeslagen"},
+    **NO_ACCESS,
+}
+
+
+def _correction(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate_id: int,
+    object_type: str,
+    object_id: int,
+    run: Any,
+) -> Any:
+    candidate = _readable(db, user, candidate_id)
+    record = corrections.find_record(db, candidate, object_type, object_id)
+    if record is None:
+        raise NotFound
+    try:
+        correction = run(candidate, record)
+        db.commit()
+    except ValidationFailed as exc:
+        db.rollback()
+        return JSONResponse({"detail": exc.as_dict()}, status_code=422)
+    except PermissionError as exc:
+        db.rollback()
+        raise Forbidden from exc
+    request.app.state.dashboard_cache.clear()
+    return CorrectionOut.of(correction)
+
+
+@router.patch(
+    "/candidates/{candidate_id}",
+    response_model=CorrectionOut,
+    responses=CORRECTION_RESPONSES,
+)
+def correct_candidate(
+    request: Request,
+    candidate_id: DbId,
+    body: dict[str, Any],
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Any:
+    """Correct personal data: the fields to change and a ``reason`` (imported data: 422)."""
+    today = request.app.state.clock.today()
+    return _correction(
+        request, db, user, candidate_id, "candidate", candidate_id,
+        lambda c, r: corrections.correct_record(db, user, c, "candidate", r, body, today=today),
+    )  # fmt: skip
+
+
+@router.patch(
+    "/candidates/{candidate_id}/records/{object_type}/{object_id}",
+    response_model=CorrectionOut,
+    responses=CORRECTION_RESPONSES,
+)
+def correct_record(
+    request: Request,
+    candidate_id: DbId,
+    object_type: str,
+    object_id: DbId,
+    body: dict[str, Any],
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Any:
+    """Correct a record of the file (benefit_spell, assessment, plan, route, contact,
+    follow_up): the fields to change and a ``reason``."""
+    today = request.app.state.clock.today()
+    return _correction(
+        request, db, user, candidate_id, object_type, object_id,
+        lambda c, r: corrections.correct_record(db, user, c, object_type, r, body, today=today),
+    )  # fmt: skip
+
+
+@router.post(
+    "/candidates/{candidate_id}/records/{object_type}/{object_id}/delete",
+    response_model=CorrectionOut,
+    responses=CORRECTION_RESPONSES,
+)
+def delete_record(
+    request: Request,
+    candidate_id: DbId,
+    object_type: str,
+    object_id: DbId,
+    body: dict[str, Any],
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Any:
+    """Delete a record entered in error, with a ``reason``; refused (422, reason in Dutch)
+    where other records depend on it."""
+    return _correction(
+        request, db, user, candidate_id, object_type, object_id,
+        lambda c, r: corrections.delete_record(db, user, c, object_type, r, body),
+    )  # fmt: skip
+
+
+@router.post(
+    "/candidates/{candidate_id}/routes/{route_id}/undo-exit",
+    response_model=CorrectionOut,
+    responses=CORRECTION_RESPONSES,
+)
+def undo_exit(
+    request: Request,
+    candidate_id: DbId,
+    route_id: DbId,
+    body: dict[str, Any],
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Any:
+    """Undo a mistaken exit within the configured period, with a ``reason``; with follow-ups
+    ``follow_ups`` is ``verwijderen`` or ``behouden``."""
+    today = request.app.state.clock.today()
+    return _correction(
+        request, db, user, candidate_id, "route", route_id,
+        lambda c, r: corrections.undo_exit(db, user, c, r, body, today=today),
+    )  # fmt: skip
+
+
+@router.get(
+    "/candidates/{candidate_id}/corrections",
+    response_model=list[CorrectionOut],
+    responses=NO_ACCESS,
+)
+def list_corrections(
+    request: Request,
+    candidate_id: DbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> list[CorrectionOut]:
+    """The correction history of the file, newest first (audit-logged as a file read)."""
+    candidate = _readable(db, user, candidate_id)
+    record_read(db, user, candidate.id, purpose=API_PURPOSE, ip=client_ip(request))
+    out = [CorrectionOut.of(h.correction) for h in corrections.corrections_of(db, candidate.id)]
+    db.commit()
+    return out
+
+
 STEP_NAMES = (
-    "diagnose, plan, route, contact, ontheffing, aanmelding, uitkering; with an object id: "
+    "diagnose, plan, route, contact, ontheffing, aanmelding (with the work profile), "
+    "werkprofiel, uitkering; with an object id: "
     "voorziening/{route_id}, starten/{provision_id}, resultaat/{provision_id}, "
     "stoppen/{provision_id}, annuleren/{provision_id}, datums/{provision_id}, einde/{route_id}, "
     "nazorg/{follow_up_id}, uitkeringseinde/{benefit_spell_id}"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
-from werkpad.services.audit import record_event
+from werkpad.services import corrections
+from werkpad.services.access import AccessDenied, get_readable_candidate
+from werkpad.services.audit import record_event, record_read
 from werkpad.services.candidates import (
     INTAKE_FIELDS,
     DuplicateCheck,
@@ -18,6 +23,8 @@ from werkpad.services.candidates import (
 from werkpad.services.caseload import team_klantmanagers
 from werkpad.store.models import Candidate, User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
+from werkpad.web.errors import Forbidden, NotFound
+from werkpad.web.params import DbId
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -120,3 +127,169 @@ def audit_duplicate_checks(
         )
     if commit and checks:
         db.commit()
+
+
+# --- corrections of the file ---------------------------------------------------------------
+
+CORRECTION_PURPOSE = "Kandidaatdossier ingezien voor correctie (web)"
+
+
+def _readable(db: Session, user: User, candidate_id: int) -> Candidate:
+    try:
+        candidate = get_readable_candidate(db, user, candidate_id)
+    except AccessDenied as exc:
+        raise Forbidden from exc
+    if candidate is None:
+        raise NotFound
+    return candidate
+
+
+def _record(db: Session, candidate: Candidate, object_type: str, object_id: int) -> Any:
+    record = corrections.find_record(db, candidate, object_type, object_id)
+    if record is None:
+        raise NotFound
+    return record
+
+
+def _correction_page(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate: Candidate,
+    object_type: str,
+    record: Any,
+    *,
+    section: str = "correctie",
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    record_read(db, user, candidate.id, purpose=CORRECTION_PURPOSE, ip=client_ip(request))
+    kind = corrections.KINDS[object_type]
+    today = request.app.state.clock.today()
+    is_route = object_type == "route"
+    context = {
+        "c": candidate,
+        "object_type": object_type,
+        "record": record,
+        "kind": kind,
+        "values": values if values is not None else corrections.current_values(record, object_type),
+        "errors": errors or {},
+        "section": section,
+        "read_only": kind.imported_read_only and getattr(record, "source_id", None) is not None,
+        "undoable": is_route and record in corrections.undoable_exits(db, candidate, today),
+        "asks_follow_ups": is_route and corrections.has_follow_ups(db, record),
+        "follow_up_choices": corrections.FOLLOW_UP_CHOICES,
+        "undo_days": corrections.exit_undo_days(db),
+        "codes": lambda name: list(code_list(name)),
+    }
+    db.commit()
+    return templates.TemplateResponse(
+        request, "correction_form.html", context, status_code=status_code
+    )
+
+
+@router.get(
+    "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}", response_class=HTMLResponse
+)
+def correction_form(
+    request: Request,
+    candidate_id: DbId,
+    object_type: str,
+    object_id: DbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    candidate = _readable(db, user, candidate_id)
+    record = _record(db, candidate, object_type, object_id)
+    return _correction_page(request, db, user, candidate, object_type, record)
+
+
+async def _apply(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate_id: DbId,
+    object_type: str,
+    object_id: DbId,
+    section: str,
+    action: Callable[[Candidate, Any, dict[str, Any]], Any],
+) -> Response:
+    candidate = _readable(db, user, candidate_id)
+    record = _record(db, candidate, object_type, object_id)
+    form = await request.form()
+    data = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    try:
+        action(candidate, record, data)
+        db.commit()
+    except ValidationFailed as exc:
+        db.rollback()
+        errors: dict[str, str] = {}
+        for error in exc.errors:
+            errors.setdefault(error.field, error.message)
+        candidate = _readable(db, user, candidate_id)
+        record = _record(db, candidate, object_type, object_id)
+        shown = {**corrections.current_values(record, object_type), **data}
+        return _correction_page(
+            request, db, user, candidate, object_type, record,
+            section=section, values=shown, errors=errors, status_code=422,
+        )  # fmt: skip
+    except PermissionError as exc:
+        db.rollback()
+        raise Forbidden from exc
+    request.app.state.dashboard_cache.clear()
+    return RedirectResponse(f"/kandidaten/{candidate_id}#wijzigingen", status_code=303)
+
+
+@router.post(
+    "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}", response_class=HTMLResponse
+)
+async def correction_submit(
+    request: Request,
+    candidate_id: DbId,
+    object_type: str,
+    object_id: DbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    today = request.app.state.clock.today()
+    return await _apply(
+        request, db, user, candidate_id, object_type, object_id, "correctie",
+        lambda c, r, d: corrections.correct_record(db, user, c, object_type, r, d, today=today),
+    )  # fmt: skip
+
+
+@router.post(
+    "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}/verwijderen",
+    response_class=HTMLResponse,
+)
+async def deletion_submit(
+    request: Request,
+    candidate_id: DbId,
+    object_type: str,
+    object_id: DbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    return await _apply(
+        request, db, user, candidate_id, object_type, object_id, "verwijderen",
+        lambda c, r, d: corrections.delete_record(db, user, c, object_type, r, d),
+    )  # fmt: skip
+
+
+@router.post(
+    "/kandidaten/{candidate_id}/correctie/route/{route_id}/uitstroom-ongedaan",
+    response_class=HTMLResponse,
+)
+async def undo_exit_submit(
+    request: Request,
+    candidate_id: DbId,
+    route_id: DbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    today = request.app.state.clock.today()
+    return await _apply(
+        request, db, user, candidate_id, "route", route_id, "uitstroom",
+        lambda c, r, d: corrections.undo_exit(db, user, c, r, d, today=today),
+    )  # fmt: skip

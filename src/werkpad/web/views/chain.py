@@ -26,7 +26,7 @@ from werkpad.domain.lifecycle import (
 )
 from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_read
-from werkpad.services.candidate_file import load_candidate_file
+from werkpad.services.candidate_file import file_extras, load_candidate_file
 from werkpad.services.candidate_summary import summarise_candidate
 from werkpad.services.caseload import age_on
 from werkpad.services.casework import add_contact, add_exemption
@@ -54,7 +54,12 @@ from werkpad.services.plans import (
     stop_provision,
 )
 from werkpad.services.plans import providers as list_providers
-from werkpad.services.referrals import refer, referrals_of_candidate
+from werkpad.services.referrals import (
+    PROFILE_LIST_FIELDS,
+    confirm_work_profile,
+    refer,
+    referrals_of_candidate,
+)
 from werkpad.store.models import (
     BenefitSpell,
     Candidate,
@@ -73,7 +78,7 @@ from werkpad.web.templating import templates
 from werkpad.web.views.candidate import FILE_PURPOSE
 
 router = APIRouter()
-MULTI_VALUED = ("instruments",)
+MULTI_VALUED = ("instruments", *PROFILE_LIST_FIELDS)
 # Actions on one object of the candidate (route, provision, follow-up, benefit spell): the
 # object's id follows the action name in the URL.
 OBJECT_ACTIONS = (
@@ -177,6 +182,7 @@ ACTIONS: dict[str, Action] = {
     "contact": lambda db, u, c, d, t, _: add_contact(db, u, c, d, today=t),
     "ontheffing": lambda db, u, c, d, t, _: add_exemption(db, u, c, d),
     "aanmelding": lambda db, u, c, d, t, _: refer(db, u, c, d, today=t),
+    "werkprofiel": lambda db, u, c, d, t, _: confirm_work_profile(db, u, c, d, today=t),
     "nazorg": _follow_up,
     "uitkering": lambda db, u, c, d, t, _: restart_benefit(db, u, c, d, today=t),
     "uitkeringseinde": _benefit_end,
@@ -291,6 +297,7 @@ def render_candidate(
         "section": section,
         "errors": errors or {},
         "values": values or {},
+        **file_extras(db, file),
     }
     db.commit()
     return templates.TemplateResponse(request, "candidate.html", context, status_code=status_code)
