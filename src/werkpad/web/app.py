@@ -29,6 +29,7 @@ from werkpad.web.views import (
     drilldown,
     effects,
     employers,
+    health,
     login,
     matching,
     team,
@@ -39,6 +40,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "werkpad_session"
 SESSION_MAX_AGE = 8 * 3600
 PAGE_ROUTERS = (
+    health.router,
     login.router,
     caseload.router,
     candidate.router,
@@ -182,4 +184,17 @@ def create_app(
     async def favicon() -> Response:
         return Response(status_code=204)
 
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The application as each worker process of ``werkpad serve`` builds it (uvicorn calls
+    this factory in every worker): the database from ``$WERKPAD_DATABASE_URL``, which the serve
+    command sets, and a request log without personal data (``web/request_log.py``)."""
+    # Imported here so this factory stays an addition at the end of the module.
+    from werkpad.config import database_url
+    from werkpad.web.request_log import RequestLog
+
+    app = create_app(database_url())
+    app.add_middleware(RequestLog)
     return app
