@@ -123,6 +123,8 @@ def log_config(log_format: str, level: str = "INFO") -> dict[str, Any]:
         "loggers": {
             "uvicorn": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.error": {"handlers": [], "propagate": True, "level": level},
+            # Alembic announces its plugins at import time in every worker.
+            "alembic": {"level": "WARNING"},
             # Off: it prints query strings (search terms) and client addresses.
             "uvicorn.access": {"handlers": [], "propagate": False, "level": "CRITICAL"},
         },
