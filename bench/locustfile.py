@@ -19,18 +19,17 @@ import html
 import os
 import random
 import re
-import string
-from datetime import date, timedelta
 from typing import Any
 
 from locust import HttpUser, between, task
+
+from bench.people import new_candidate_form
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CANDIDATE_LINK = re.compile(r'class="candidate-link" href="(/kandidaten/\d+)">([^<]+)</a>')
 VACANCY_LINK = re.compile(r'href="(/vacatures/\d+)"')
 # The demo clock stands at the synthetic reference date (2021-06-30): writes are dated before it.
 CONTACT_DATE = "2021-06-15"
-FIRST_NAMES = ("Anouk", "Bram", "Chaima", "Daan", "Esra", "Fleur", "Gijs", "Hira", "Ilse", "Jesse")
 
 
 def _logins() -> dict[str, list[tuple[str, str]]]:
@@ -43,16 +42,6 @@ def _logins() -> dict[str, list[tuple[str, str]]]:
 
 
 LOGINS = _logins()
-
-
-def elfproef_bsn(rng: random.Random) -> str:
-    """A random nine-digit number that passes the BSN elfproef."""
-    while True:
-        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-        last = total % 11
-        if last <= 9:
-            return "".join(map(str, digits)) + str(last)
 
 
 class WerkpadUser(HttpUser):
@@ -168,19 +157,7 @@ class CaseWorker(WerkpadUser):
         self.page("/kandidaten/nieuw", "intake form")
         if not self.csrf:
             return
-        rng = random.Random()
-        suffix = "".join(rng.choices(string.ascii_lowercase, k=6))
-        person = {
-            "bsn": elfproef_bsn(rng),
-            "first_name": rng.choice(FIRST_NAMES),
-            "last_name": f"Testpersoon {suffix.capitalize()}",
-            "birth_date": str(date(1960, 1, 1) + timedelta(days=rng.randint(0, 14_600))),
-            "sex": rng.choice(("M", "V")),
-            "benefit_type": "PW",
-            "benefit_start_date": "2021-06-01",
-            "postcode": "2512 AB",
-            "city": "Den Haag",
-        }
+        person = new_candidate_form(random.Random())
         self.post("/kandidaten/nieuw", person, "intake (write)")
 
 
