@@ -18,8 +18,8 @@ log = logging.getLogger("werkpad.health")
 
 @router.get("/healthz", include_in_schema=False)
 def healthz(request: Request) -> JSONResponse:
-    """200 ``{"status": "ok"}`` when the database answers, else 503 (the proxy then tries
-    another worker or shows its own error page)."""
+    """200 ``{"status": "ok"}`` when the database answers, else 503, so a load balancer or a
+    monitoring probe can take this instance out of service or raise an alarm."""
     try:
         with request.app.state.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
