@@ -120,7 +120,8 @@ def running_server(workdir: Path) -> Iterator[tuple[str, psutil.Process]]:
     base_url = f"http://127.0.0.1:{port}"
     log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(
-        _cli("serve", "--db", _url(workdir / "werkpad.db"), "--port", str(port)),
+        # One worker, as the demo serves; bench/load.py measures the production worker count.
+        _cli("serve", "--db", _url(workdir / "werkpad.db"), "--port", str(port), "--workers", "1"),
         cwd=workdir,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -80,7 +80,19 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     with log.open("wb") as out:
         # cwd=workdir keeps the generated secret key and other runtime files out of the checkout.
         server = subprocess.Popen(
-            [sys.executable, "-m", "werkpad.cli", "serve", "--db", url, "--port", str(port)],
+            # One worker: a write and the page after it always meet the same process's caches.
+            [
+                sys.executable,
+                "-m",
+                "werkpad.cli",
+                "serve",
+                "--db",
+                url,
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
             cwd=workdir,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -38,6 +38,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "/login": PUBLIC,
     "/favicon.ico": PUBLIC,
     "/static/plotly.min.js": PUBLIC,
+    "/healthz": PUBLIC,  # for the reverse proxy: no personal data, no audit row
     # Klantmanager / teamleider: caseload, intake, the candidate file.
     "/caseload": CASE_ANY_TEAM,
     "/kandidaten/nieuw": CASE_ANY_TEAM,

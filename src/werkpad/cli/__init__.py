@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -73,20 +74,66 @@ def synth(
     console.print(summary)
 
 
+MAX_DEFAULT_WORKERS = 8
+
+
+def default_workers() -> int:
+    """Two worker processes per CPU core, at most eight: a request waiting on the database
+    leaves its core to another worker, and more than eight mostly adds memory."""
+    return max(1, min(2 * (os.cpu_count() or 1), MAX_DEFAULT_WORKERS))
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on (behind a proxy: loopback)")] = (
+        "127.0.0.1"
+    ),
     port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default: 2 per CPU core, at most 8)"),
+    ] = None,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(help="text, or json: JSON lines for a log collector (no personal data)"),
+    ] = LogFormat.text,
 ) -> None:
-    """Serve the web UI and the JSON API."""
+    """Serve the web UI and the JSON API with several worker processes (docs/deployment.md)."""
     import uvicorn
 
-    from werkpad.web.app import SERVER_OPTIONS, create_app
+    from werkpad.web.request_log import log_config
+    from werkpad.web.security import resolve_secret_key
 
     url = database_url(db)
-    upgrade(make_engine(url))
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info", **SERVER_OPTIONS)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    # Made once here: workers that each found no key file would race to create it.
+    resolve_secret_key(None)
+    # Every worker process builds its app from the environment (uvicorn's app factory).
+    os.environ["WERKPAD_DATABASE_URL"] = url
+    count = workers or default_workers()
+    console.print(f"werkpad serve: {count} worker(s) on http://{host}:{port}, {_safe(url)}")
+    uvicorn.run(
+        "werkpad.web.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        # The client address comes from the socket; behind the reverse proxy the app itself
+        # trusts X-Forwarded-For only from $WERKPAD_TRUSTED_PROXIES (docs/deployment.md).
+        proxy_headers=False,
+        server_header=False,
+        access_log=False,
+        log_config=log_config(log_format.value),
+        timeout_graceful_shutdown=20,
+    )
 
 
 @app.command()

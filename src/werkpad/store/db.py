@@ -18,6 +18,19 @@ from werkpad.store.models import CodeEntry
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+# A writer waits this long for another worker's write lock before SQLite gives up with
+# "database is locked"; a request that waits longer has a worse problem than the lock.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Connections per worker process. FastAPI runs sync handlers in a thread pool of 40, so an
+# SQLite pool smaller than that fails under load ("QueuePool limit of size 5 overflow 10
+# reached", issue 14); SQLite connections are file handles and cost the server nothing.
+SQLITE_POOL = {"pool_size": 10, "max_overflow": 50}
+# PostgreSQL counts every connection against max_connections (100 by default): four workers
+# with 5 + 15 stay at 80. Tune with WERKPAD_DB_POOL_SIZE / WERKPAD_DB_MAX_OVERFLOW
+# (docs/deployment.md).
+POSTGRES_POOL = {"pool_size": 5, "max_overflow": 15}
+POOL_TIMEOUT_S = 30
+
 
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for ``postgresql://`` URLs (the driver we install)."""
@@ -31,7 +44,10 @@ def normalise_url(url: str) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL, NORMAL syncs at checkpoints only: a killed process loses nothing committed (the
+    # WAL is in the OS cache); a power cut may lose the last commits (docs/deployment.md).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -57,10 +73,31 @@ def _create_private_sqlite_file(url: str) -> None:
     os.close(descriptor)
 
 
+def _pool_arguments(url: str, kwargs: dict[str, Any]) -> None:
+    """Pool sizes for several worker processes, unless the caller chose a pool itself.
+
+    An in-memory SQLite database keeps SQLAlchemy's single-connection pool."""
+    in_memory = url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") == "sqlite:")
+    if "poolclass" in kwargs or in_memory:
+        return
+    defaults = SQLITE_POOL if url.startswith("sqlite") else POSTGRES_POOL
+    for name, env in (
+        ("pool_size", "WERKPAD_DB_POOL_SIZE"),
+        ("max_overflow", "WERKPAD_DB_MAX_OVERFLOW"),
+    ):
+        configured = os.environ.get(env, "").strip()
+        kwargs.setdefault(name, int(configured) if configured.isdigit() else defaults[name])
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys and WAL so readers don't block writers,
-    and a new database file is created readable by its owner only."""
+    """An engine for ``url``; SQLite gets foreign keys, WAL (readers don't block writers) and a
+    busy timeout, both get pools sized for several workers. SQL parameters (BSNs, names) never
+    appear in error messages or logs, and a new database file is created readable by its
+    owner only."""
     url = normalise_url(url)
+    kwargs.setdefault("hide_parameters", True)
+    _pool_arguments(url, kwargs)
     if url.startswith("sqlite"):
         _create_private_sqlite_file(url)
         kwargs.setdefault("connect_args", {"check_same_thread": False})

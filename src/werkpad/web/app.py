@@ -40,6 +40,7 @@ from werkpad.web.views import (
     drilldown,
     effects,
     employers,
+    health,
     login,
     matching,
     team,
@@ -74,6 +75,7 @@ def install_access_log_filter() -> None:
 
 
 PAGE_ROUTERS = (
+    health.router,
     login.router,
     caseload.router,
     candidate.router,
@@ -258,4 +260,17 @@ def create_app(
     async def favicon() -> Response:
         return Response(status_code=204)
 
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The application as each worker process of ``werkpad serve`` builds it (uvicorn calls
+    this factory in every worker): the database from ``$WERKPAD_DATABASE_URL``, which the serve
+    command sets, and a request log without personal data (``web/request_log.py``)."""
+    # Imported here so this factory stays an addition at the end of the module.
+    from werkpad.config import database_url
+    from werkpad.web.request_log import RequestLog
+
+    app = create_app(database_url())
+    app.add_middleware(RequestLog)
     return app
