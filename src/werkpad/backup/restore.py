@@ -23,9 +23,11 @@ from werkpad.backup.archive import BackupInvalid, Manifest, TableEntry, iter_row
 from werkpad.backup.codec import Kind, bind_type, decode
 from werkpad.backup.schema import current_revision, is_ancestor, known_revisions
 from werkpad.store.db import alembic_config, make_engine
+from werkpad.store.figures_version import bump_figures_version
 
 INSERT_ROWS = 5_000
-REPLACED_TABLES = frozenset({"code"})  # filled by every migration run; the backup's rows win
+# Filled by every migration run; the backup's rows win.
+REPLACED_TABLES = frozenset({"code", "figures_version"})
 Progress = Callable[[str, int], None]
 
 
@@ -155,6 +157,8 @@ def restore_database(
                     progress(entry.name, entry.rows)
             if engine.dialect.name == "postgresql":
                 _reset_sequences(conn, manifest)
+            if any(entry.name == "figures_version" for entry in manifest.tables):
+                bump_figures_version(conn)  # a worker that cached the empty database reloads
     finally:
         if isinstance(database, str):
             engine.dispose()

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, upd
 
 from werkpad.importing.spec import DB_ONLY_REFS, SPECS, FileSpec, ref_target
 from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
+from werkpad.store.figures_version import bump_figures_version
 from werkpad.store.models import Base
 
 CHUNK_ROWS = 5_000
@@ -204,4 +205,6 @@ def write_folder(
         except DBAPIError as exc:
             reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
             raise WriteFailed(parsed.name, f"de database weigerde een rij: {reason}") from exc
+    if counts:
+        bump_figures_version(conn)  # imported rows change the figures, in the same transaction
     return counts

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from werkpad.services.clock import Clock
+from werkpad.services.figures import Figures
 from werkpad.store.db import make_engine, session_factory
 from werkpad.web.errors import Forbidden, NotAuthenticated, NotFound
 from werkpad.web.security import SECURITY_HEADERS, CsrfFailed, resolve_secret_key
@@ -158,7 +159,7 @@ def create_app(
     engine = make_engine(database_url)
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
-    app.state.dashboard_cache = dashboard.DashboardCache()
+    app.state.figures = Figures(engine)
     app.state.clock = Clock(engine)
 
     _install_error_handlers(app)

@@ -168,8 +168,6 @@ def _step(
         )
     except ValidationFailed as exc:
         return JSONResponse({"detail": exc.as_dict()}, status_code=422)
-    if name in chain.DASHBOARD_ACTIONS:
-        request.app.state.dashboard_cache.clear()
     first = result[0] if isinstance(result, tuple) else result
     written = getattr(first, "route", first)
     return JSONResponse({"step": name, "id": getattr(written, "id", None)}, status_code=201)

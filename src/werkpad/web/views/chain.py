@@ -63,8 +63,6 @@ MULTI_VALUED = ("instruments",)
 # Actions on one object of the candidate (route, provision, follow-up, benefit spell): the
 # object's id follows the action name in the URL.
 OBJECT_ACTIONS = ("voorziening", "resultaat", "einde", "nazorg", "uitkeringseinde")
-# Actions that change the dashboard's figures (exits, benefit spells): its cache is reset.
-DASHBOARD_ACTIONS = ("einde", "uitkering", "uitkeringseinde")
 MAX_EMPLOYERS = 500
 
 
@@ -278,9 +276,6 @@ async def _post(
             values=data,
             status_code=422,
         )
-    if name in DASHBOARD_ACTIONS:
-        # Exits and benefit spells change the dashboard's figures: recompute on next view.
-        request.app.state.dashboard_cache.clear()
     return RedirectResponse(f"/kandidaten/{candidate_id}#{name}", status_code=303)
 
 

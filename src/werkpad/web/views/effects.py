@@ -2,22 +2,18 @@
 
 Only aggregates leave this page: the estimate, its interval, the balance table, overlap counts,
 survival curves and subgroup rows (small counts suppressed, small groups not estimated). The
-computation takes seconds, so results are cached per reference date and parameter set.
+computation takes seconds, so results are kept by the figures service (``services.figures``)
+per reference date and parameter set, until a write changes the figures.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Engine
 
 from werkpad.analytics.effects.explain import (
     balance_reading,
@@ -44,59 +40,17 @@ from werkpad.analytics.evaluation import (
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import DEFAULT_THRESHOLD, suppress
 from werkpad.domain.codelists import code_list
-from werkpad.services.snapshot import load_snapshot
+from werkpad.services.figures import FiguresView
 from werkpad.store.models import User
 from werkpad.web.auth import require_role
 from werkpad.web.templating import templates
+from werkpad.web.views.dashboard import figures_view, suppression_threshold
 
 router = APIRouter()
 EFFECT_ROLES = ("ANALIST", "TEAMLEIDER")
-CACHE_SECONDS = 300
 KM_MONTHS = 36
 MIN_USERS_LISTED = 20  # provision types used by fewer people are not offered
 METHODS = {"psm": "Matching (propensity score)", "ipw": "Weging (inverse kans)"}
-
-
-class EffectsCache:
-    """Snapshot per reference date and results per parameter set, each kept a few minutes."""
-
-    def __init__(self, seconds: int = CACHE_SECONDS) -> None:
-        self.seconds = seconds
-        self._lock = threading.Lock()
-        self._items: dict[object, tuple[float, object]] = {}
-
-    def get(self, key: object, compute: Callable[[], object]) -> object:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._items.get(key)
-            if hit and now - hit[0] < self.seconds:
-                return hit[1]
-        value = compute()
-        with self._lock:
-            self._items[key] = (now, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_CACHE_LOCK = threading.Lock()
-
-
-def effects_cache(request: Request) -> EffectsCache:
-    state = request.app.state
-    with _CACHE_LOCK:
-        if not hasattr(state, "effects_cache"):
-            state.effects_cache = EffectsCache()
-    cache: EffectsCache = state.effects_cache
-    return cache
-
-
-def _snapshot(cache: EffectsCache, engine: Engine, reference_date: date) -> Snapshot:
-    snap = cache.get(("snapshot", reference_date), lambda: load_snapshot(engine, reference_date))
-    assert isinstance(snap, Snapshot)
-    return snap
 
 
 def treatment_options(snap: Snapshot) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -185,8 +139,10 @@ def _km_chart(evaluation: Evaluation) -> tuple[str, str]:
     return figure.to_json(), survival_reading(medians)
 
 
-def _subgroup_rows(table: pd.DataFrame, binary: bool) -> tuple[list[dict[Any, Any]], int]:
-    shown, hidden = suppress(table.reset_index(), ["n_treated", "n_control"])
+def _subgroup_rows(
+    table: pd.DataFrame, binary: bool, threshold: int
+) -> tuple[list[dict[Any, Any]], int]:
+    shown, hidden = suppress(table.reset_index(), ["n_treated", "n_control"], threshold=threshold)
     rows = []
     for record in shown.to_dict(orient="records"):
         level = next(iter(record.values()))
@@ -202,7 +158,7 @@ def _subgroup_rows(table: pd.DataFrame, binary: bool) -> tuple[list[dict[Any, An
     return rows, hidden
 
 
-def build_view(evaluation: Evaluation) -> EffectView:
+def build_view(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> EffectView:
     est = evaluation.estimate
     balance = [
         {"covariate": name, **row}
@@ -211,7 +167,7 @@ def build_view(evaluation: Evaluation) -> EffectView:
     km_chart, km_text = _km_chart(evaluation)
     subgroups = []
     for name, table in evaluation.subgroups.items():
-        rows, hidden = _subgroup_rows(table, est.outcome_is_binary)
+        rows, hidden = _subgroup_rows(table, est.outcome_is_binary, threshold)
         subgroups.append((SUBGROUPS[name], rows, hidden))
     return EffectView(
         evaluation=evaluation,
@@ -225,16 +181,16 @@ def build_view(evaluation: Evaluation) -> EffectView:
     )
 
 
-def _result(cache: EffectsCache, snap: Snapshot, spec: EvaluationSpec) -> EffectView | str:
+def _result(
+    figures: FiguresView, snap: Snapshot, spec: EvaluationSpec, threshold: int
+) -> EffectView | str:
     def compute() -> EffectView | str:
         try:
-            return build_view(evaluate(snap, spec))
+            return build_view(evaluate(snap, spec), threshold)
         except ValueError as error:
             return f"Deze effectmeting kan niet: {error}"
 
-    value = cache.get(("result", snap.reference_date, spec), compute)
-    assert isinstance(value, EffectView | str)
-    return value
+    return figures.derived(("effect", snap.reference_date, spec, threshold), compute)
 
 
 @router.get("/effectmeting", response_class=HTMLResponse)
@@ -248,9 +204,10 @@ def effects_page(
 ) -> Response:
     outcome, _, window = uitkomst.partition(":")
     uitkomst, venster = outcome, window or venster
-    cache = effects_cache(request)
+    figures = figures_view(request)
+    threshold = suppression_threshold(request)
     reference_date = request.app.state.clock.today()
-    snap = _snapshot(cache, request.app.state.engine, reference_date)
+    snap = figures.snapshot(reference_date)
     error = None
     view = None
     if behandeling:
@@ -259,7 +216,7 @@ def effects_page(
         except ValueError as problem:
             error = str(problem)
         else:
-            result = _result(cache, snap, spec)
+            result = _result(figures, snap, spec, threshold)
             if isinstance(result, str):
                 error = result
             else:
@@ -285,7 +242,8 @@ def effects_page(
             "view": view,
             "error": error,
             "min_people": MIN_PEOPLE,
-            "threshold": DEFAULT_THRESHOLD,
+            "threshold": threshold,
+            "figures_as_of": figures.as_of,
             "subgroup_text": subgroup_reading(MIN_PEOPLE),
         },
     )
