@@ -86,11 +86,12 @@ def _bump_on_flush(session: Session, _context: Any, _instances: Any) -> None:
         session.info["figures_bumped"] = True
 
 
-def _forget_bump(session: Session, _transaction: Any) -> None:
+def _forget_bump(session: Session, *_args: Any) -> None:
     session.info.pop("figures_bumped", None)
 
 
-# Once per transaction is enough: readers see the new version when the transaction commits. Any
-# transaction's end (a savepoint's too) forgets the bump, so a rolled-back one is redone.
+# Once per transaction is enough: readers see the new version when the transaction commits. A
+# commit or any rollback (a savepoint's too) forgets the bump, so a rolled-back one is redone.
 event.listen(Session, "before_flush", _bump_on_flush)
-event.listen(Session, "after_transaction_end", _forget_bump)
+event.listen(Session, "after_commit", _forget_bump)
+event.listen(Session, "after_soft_rollback", _forget_bump)
