@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
