@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from werkpad.domain.codelists import code_list
+from werkpad.domain.formatting import MISSING, dutch_number
 from werkpad.services.candidate_file import mask_bsn
 from werkpad.web.auth import START_PAGES
 from werkpad.web.security import csrf_token
@@ -61,9 +62,8 @@ def nl_date(value: date | datetime | None) -> str:
 
 def money(value: Decimal | float | None) -> str:
     if value is None:
-        return "–"
-    text = f"{float(value):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
+        return MISSING
+    return f"€ {dutch_number(float(value), 2)}"
 
 
 def label(code: Any, list_name: str) -> str:
@@ -74,8 +74,8 @@ def label(code: Any, list_name: str) -> str:
 
 def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
-        return "–"
-    return f"{value:.{digits}f}%".replace(".", ",")
+        return MISSING
+    return f"{dutch_number(value, digits)}%"
 
 
 def zip_labels(codes: Any, list_name: str) -> list[tuple[str, str]]:

@@ -40,6 +40,7 @@ from werkpad.analytics.evaluation import (
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import DEFAULT_THRESHOLD, suppress
 from werkpad.domain.codelists import code_list
+from werkpad.domain.formatting import MISSING, dutch_number, is_missing
 from werkpad.services.figures import FiguresView
 from werkpad.store.models import User
 from werkpad.web.auth import require_role
@@ -100,24 +101,28 @@ class EffectView:
 
 def effect_text(value: float, binary: bool, signed: bool = True) -> str:
     """+4,2 procentpunt for a 0/1 outcome, +0,35 maanden for months on benefit."""
-    if value != value:  # NaN
-        return "–"
-    sign = "+" if signed else ""
-    text = f"{value * 100:{sign}.1f} procentpunt" if binary else f"{value:{sign}.2f} maanden"
-    return text.replace(".", ",")
+    if is_missing(value):
+        return MISSING
+    if binary:
+        return f"{dutch_number(value * 100, 1, signed=signed)} procentpunt"
+    return f"{dutch_number(value, 2, signed=signed)} maanden"
 
 
 def _figures(evaluation: Evaluation) -> dict[str, str]:
     est = evaluation.estimate
     binary = est.outcome_is_binary
-    level = (lambda v: f"{v * 100:.1f}%") if binary else (lambda v: f"{v:.2f} maanden")
+    level = (
+        (lambda v: f"{dutch_number(v * 100, 1)}%")
+        if binary
+        else (lambda v: f"{dutch_number(v, 2)} maanden")
+    )
     return {
         "effect": effect_text(est.effect, binary),
         "ci_low": effect_text(est.ci_low, binary),
         "ci_high": effect_text(est.ci_high, binary),
         "naive": effect_text(est.naive_difference, binary),
-        "treated_mean": level(est.mean_outcome_treated).replace(".", ","),
-        "counterfactual_mean": level(est.mean_outcome_counterfactual).replace(".", ","),
+        "treated_mean": level(est.mean_outcome_treated),
+        "counterfactual_mean": level(est.mean_outcome_counterfactual),
     }
 
 
