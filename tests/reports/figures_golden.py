@@ -72,7 +72,8 @@ def report_numbers(page: str) -> dict[str, Any]:
         cells = []
         for i, row in enumerate(re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)):
             for j, cell in enumerate(re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)):
-                text = _text(cell).strip()
+                # The unit may move between header and cell ("Bedrag (euro)" / "€ 8.895").
+                text = _text(cell).strip().removeprefix("€ ").removesuffix("%")
                 if NUMBER.fullmatch(text) or text in ("x", "–"):
                     cells.append([i, j, text])
         tables.append(cells)
