@@ -26,7 +26,7 @@ from werkpad.domain.codelists import code_list
 from werkpad.domain.formatting import dutch_number
 from werkpad.reports.charts import bar_chart_svg
 from werkpad.reports.effects_chapter import EffectSummary, chapter_html
-from werkpad.reports.tables import PublishedTable, publish, table
+from werkpad.reports.tables import BUDGET_LINES, PublishedTable, publish, table
 
 CSS = """
 @page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page); font-size: 9pt; } }
@@ -52,13 +52,6 @@ UNIT_NAMES = {
     "alle routes": "per actieve route",
     "routes met basisvoorziening": "per actieve route met basisvoorziening",
     "duurzame uitstroom": "per duurzame uitstroom naar werk",
-}
-BUDGET_LINES = {
-    "lasten": "Lasten (uitvoering en voorzieningen)",
-    "baten": "Baten (o.a. ESF)",
-    "saldo": "Saldo",
-    "lks": "Loonkostensubsidie",
-    "subsidised_work": "Gesubsidieerde arbeid",
 }
 
 

@@ -196,8 +196,15 @@ def _share(key: str, label: str) -> Column:
     return Column(key, label, "share")
 
 
-LABEL = Column("label", "", "text")  # replaced per table below
 CODE = Column("code", "Code", "code")
+# The budget table's rows ("Post"): one name per cost line for dashboard and report.
+BUDGET_LINES = {
+    "lasten": "Lasten (uitvoering en voorzieningen)",
+    "baten": "Baten (o.a. ESF)",
+    "saldo": "Saldo",
+    "lks": "Loonkostensubsidie",
+    "subsidised_work": "Gesubsidieerde arbeid",
+}
 
 TABLES: dict[str, TableSpec] = {
     spec.key: spec
