@@ -23,10 +23,10 @@ from werkpad.backup.archive import BackupInvalid, Manifest, TableEntry, iter_row
 from werkpad.backup.codec import Kind, bind_type, decode
 from werkpad.backup.schema import current_revision, is_ancestor, known_revisions
 from werkpad.store.db import alembic_config, make_engine
-from werkpad.store.figures_version import bump_figures_version
 
 INSERT_ROWS = 5_000
-# Filled by every migration run; the backup's rows win.
+# Filled by every migration run; the backup's rows win (the figures version too: a restore
+# gives back the exact rows; werkpad is restarted after one, so no worker holds old figures).
 REPLACED_TABLES = frozenset({"code", "figures_version"})
 Progress = Callable[[str, int], None]
 
@@ -157,8 +157,6 @@ def restore_database(
                     progress(entry.name, entry.rows)
             if engine.dialect.name == "postgresql":
                 _reset_sequences(conn, manifest)
-            if any(entry.name == "figures_version" for entry in manifest.tables):
-                bump_figures_version(conn)  # a worker that cached the empty database reloads
     finally:
         if isinstance(database, str):
             engine.dispose()
