@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, inspect, select, update
+from sqlalchemy import Connection, Engine, event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from werkpad.store.models import FiguresVersion
@@ -51,16 +53,16 @@ def read_figures_version(bind: Engine | Connection) -> int:
 
 
 def bump_figures_version(conn: Connection) -> None:
-    """Add one to the version inside the caller's transaction (creating the row if a database
-    lacks it). On PostgreSQL the row lock orders concurrent writers; it is held only until
-    their commit."""
-    done = conn.execute(
-        update(FiguresVersion)
-        .where(FiguresVersion.id == ROW_ID)
-        .values(version=FiguresVersion.version + 1)
+    """Add one to the version inside the caller's transaction; the first bump creates the row
+    (one upsert, so two first writers cannot both insert it). On PostgreSQL the row lock
+    orders concurrent writers; it is held only until their commit."""
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(FiguresVersion).values(id=ROW_ID, version=1)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[FiguresVersion.id], set_={"version": FiguresVersion.version + 1}
+        )
     )
-    if done.rowcount == 0:
-        conn.execute(FiguresVersion.__table__.insert().values(id=ROW_ID, version=1))  # type: ignore[attr-defined]
 
 
 def _changes_figures(obj: Any, *, updated: bool) -> bool:

@@ -19,13 +19,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    table = op.create_table(
+    # No row yet: the first write that changes figures creates it (an empty database stays
+    # without rows, so "nothing written" means nothing at all).
+    op.create_table(
         "figures_version",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_figures_version")),
     )
-    op.bulk_insert(table, [{"id": 1, "version": 0}])
 
 
 def downgrade() -> None:
