@@ -74,10 +74,9 @@ def test_klantmanager_ends_the_benefit_and_a_restart_within_a_year_shows_as_a_re
     )
     assert not_theirs.status_code == 404
 
-    cache = km.app.state.dashboard_cache  # type: ignore[attr-defined]
-    engine = km.app.state.engine  # type: ignore[attr-defined]
-    cached = cache.snapshot(engine, date(2019, 12, 31))
-    assert cache.snapshot(engine, date(2019, 12, 31)) is cached  # served from the cache
+    figures = km.app.state.figures  # type: ignore[attr-defined]
+    cached = figures.current().snapshot(date(2019, 12, 31))
+    assert figures.current().snapshot(date(2019, 12, 31)) is cached  # served from the cache
     ended = km.post(
         f"{url}/uitkeringseinde/{spell_id}",
         data={"csrf_token": token, "end_date": "2019-08-31", "end_reason": "WORK"},
@@ -85,8 +84,7 @@ def test_klantmanager_ends_the_benefit_and_a_restart_within_a_year_shows_as_a_re
     )
     assert ended.status_code == 303
     # The exit changed the figures: the next dashboard recomputes instead of using the cache.
-    now_cached = km.app.state.dashboard_cache  # type: ignore[attr-defined]
-    assert now_cached.snapshot(engine, date(2019, 12, 31)) is not cached
+    assert figures.current().snapshot(date(2019, 12, 31)) is not cached
     assert _spells(world.url, cid) == [(date(2019, 1, 15), date(2019, 8, 31), "WORK")]
 
     page = km.get(url).text

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from web_support import count_queries, login
 
 import factories as f
+from werkpad.analytics.evaluation import treatment_starts
+from werkpad.services.clock import Clock
+from werkpad.services.snapshot import load_snapshot
 from werkpad.store.db import make_engine, session_factory, transaction, upgrade
-from werkpad.store.models import Candidate
+from werkpad.store.models import Candidate, Employer, Team
 from werkpad.synth import run_synth
 from werkpad.web.app import create_app
 
@@ -128,3 +134,67 @@ def test_invalid_window_gives_a_dutch_message_not_an_error(app_client: TestClien
     )
     assert response.status_code == 200
     assert "venster 6 kan niet bij deze uitkomst" in response.text
+
+
+def _treated_with_an_open_route(url: str, count: int) -> list[tuple[int, int, int, date]]:
+    """(candidate, team, route, PS5 start) of people who started PS5 on a route still open."""
+    engine = make_engine(url)
+    try:
+        snap = load_snapshot(engine, Clock(engine).today())
+    finally:
+        engine.dispose()
+    starts = treatment_starts(snap, "gos_code", "PS5").groupby("person")["start_date"].min()
+    routes = snap.routes[snap.routes["end_date"].isna()].set_index("person")
+    persons = snap.persons.set_index("person")
+    found = []
+    for person, start in starts.items():
+        if person not in routes.index or not isinstance(routes.loc[person], pd.Series):
+            continue
+        route = routes.loc[person]
+        if route["start_date"] <= start:
+            found.append((int(person), int(persons.at[person, "team_id"]),
+                          int(route["route_id"]), start.date()))  # fmt: skip
+    return found[:count]
+
+
+def test_an_exit_entered_over_http_changes_the_effect_page_figures(
+    synth_url: str, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'exits.db'}"
+    shutil.copy(synth_url.removeprefix("sqlite:///"), tmp_path / "exits.db")
+    people = _treated_with_an_open_route(url, 5)
+    assert people
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as session:
+        employer = session.scalars(select(Employer.id)).first()
+        team = session.get(Team, people[0][1])
+        f.make_user(session, "KLANTMANAGER", team, username="eff_exit_km")
+        f.make_user(session, "ANALIST", None, username="eff_exit_analist")
+    engine.dispose()
+    app = create_app(url, secret_key="test-secret", secure_cookies=False)
+    with TestClient(app) as client:
+        login(client, "eff_exit_analist")
+        before = client.get(RESULT).text
+        assert "Netto effect op deelnemers" in before
+        client.cookies.clear()
+        token = login(client, "eff_exit_km")
+        for candidate, team_id, route, start in people:
+            if team_id != people[0][1]:
+                continue
+            done = client.post(
+                f"/kandidaten/{candidate}/einde/{route}",
+                data={"csrf_token": token, "end_date": (start + timedelta(days=45)).isoformat(),
+                      "end_reason": "JOB", "employer_id": str(employer), "job_type": "1",
+                      "contract_type": "PERMANENT", "hours_per_week": "32"},
+                follow_redirects=False,
+            )  # fmt: skip
+            assert done.status_code == 303, done.text
+        client.cookies.clear()
+        login(client, "eff_exit_analist")
+        after = client.get(RESULT).text
+    app.state.engine.dispose()
+    assert _effect_figures(after) != _effect_figures(before)
+
+
+def _effect_figures(page: str) -> list[str]:
+    return re.findall(r'<td class="num">([^<]*)</td>', page)

@@ -9,9 +9,8 @@ gives the unit of one measure: a count, a percentage, an amount in euros, days o
 
 from __future__ import annotations
 
-import math
-
 from werkpad.domain.codelists import code_list
+from werkpad.domain.formatting import MISSING, dutch_number, is_missing
 
 COUNT = "aantal"
 PERCENT = "procent"
@@ -42,28 +41,23 @@ def measure_unit(kpi_id: str, measure: str) -> str:
     return COUNT
 
 
-def _dutch(value: float, decimals: int) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def format_value(value: float | None, unit: str) -> str:
     """``value`` for a Dutch reader; missing values become an en dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+    if value is None or is_missing(value):
+        return MISSING
     number = float(value)
     if unit == PERCENT:
-        return _dutch(number, 1) + "%"
+        return dutch_number(number, 1) + "%"
     if unit == EURO:
-        return "€ " + _dutch(number, 0)
+        return "€ " + dutch_number(number, 0)
     if unit == YES_NO:
         return "ja" if number else "nee"
     if unit in (FTE, RATIO):
-        return _dutch(number, 1)
+        return dutch_number(number, 1)
     if unit == DAYS:
-        return _dutch(number, 0 if number.is_integer() else 1) + " dagen"
+        return dutch_number(number, 0 if number.is_integer() else 1) + " dagen"
     # Counts are whole numbers; an average of counts (average stock) keeps one decimal.
-    return _dutch(number, 0 if number.is_integer() else 1)
+    return dutch_number(number, 0 if number.is_integer() else 1)
 
 
 # Which code list the group / subgroup of a KPI's rows come from (for labels next to codes).

@@ -32,7 +32,9 @@ from werkpad.backup.schema import current_revision, is_ancestor, known_revisions
 from werkpad.store.db import alembic_config, make_engine
 
 INSERT_ROWS = 5_000
-REPLACED_TABLES = frozenset({"code"})  # filled by every migration run; the backup's rows win
+# Filled by every migration run; the backup's rows win (the figures version too, so a restore
+# gives back the exact rows; docs/backup.md says to restart werkpad after a restore).
+REPLACED_TABLES = frozenset({"code", "figures_version"})
 Progress = Callable[[str, int], None]
 
 

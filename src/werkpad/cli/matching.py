@@ -15,6 +15,7 @@ from rich.table import Table
 
 from werkpad.config import database_url
 from werkpad.domain.errors import ValidationFailed
+from werkpad.domain.formatting import dutch_number
 from werkpad.matching.results import MatchResult
 from werkpad.services.clock import read_frozen_today
 from werkpad.services.matching import candidates_for_vacancy, vacancies_for_candidate
@@ -94,4 +95,4 @@ def _table(title: str, results: list[MatchResult], *, by_vacancy: bool) -> Table
 
 
 def _pts(x: float) -> str:
-    return f"{x:.1f}".removesuffix(".0").replace(".", ",")
+    return dutch_number(x, 1).removesuffix(",0")

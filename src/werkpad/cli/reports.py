@@ -17,11 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from werkpad.analytics.definitions import DEFAULT_SUCCESS, kpi_definitions
-from werkpad.analytics.suppression import DEFAULT_THRESHOLD
 from werkpad.analytics.targets import load_targets
 from werkpad.analytics.units import code_label, format_value, measure_unit
 from werkpad.config import database_url
 from werkpad.reports.compute import kpi_results, select_year, to_records, years_up_to
+from werkpad.services.configuration import small_cell_threshold
 from werkpad.store.db import make_engine, upgrade
 
 console = Console()
@@ -126,9 +126,6 @@ def report_command(
     db: DbOption = None,
     peildatum: PeildatumOption = None,
     succes: SuccessOption = DEFAULT_SUCCESS,
-    drempel: Annotated[
-        int, typer.Option("--drempel", help="Cellen onder deze waarde worden niet getoond")
-    ] = DEFAULT_THRESHOLD,
     effecten: Annotated[
         bool,
         typer.Option(
@@ -136,7 +133,8 @@ def report_command(
         ),
     ] = True,
 ) -> None:
-    """Maak de raadsrapportage over YEAR (met de drie jaren ervoor als trend)."""
+    """Maak de raadsrapportage over YEAR (met de drie jaren ervoor als trend). Kleine aantallen
+    worden verborgen volgens de drempel die de beheerder in de instellingen heeft gezet."""
     from werkpad.reports.council import write_report
     from werkpad.reports.effects_chapter import effect_summaries
 
@@ -147,6 +145,7 @@ def report_command(
         snap, ctx, results = kpi_results(
             engine, reference_date=ref, years=years_up_to(year), success=succes
         )
+        threshold = small_cell_threshold(engine)
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
@@ -154,6 +153,6 @@ def report_command(
         engine.dispose()
     effects = effect_summaries(snap) if effecten else None
     html_path, pdf_path = write_report(
-        results, ctx, year=year, out=out, threshold=drempel, effects=effects
+        results, ctx, year=year, out=out, threshold=threshold, effects=effects
     )
     console.print(f"Rapport geschreven: {html_path} en {pdf_path}")

@@ -20,6 +20,7 @@ from werkpad.domain.lifecycle import provision_state_from_dates
 from werkpad.importing.reconcile import Difference, reconcile_with_screen
 from werkpad.importing.spec import DB_ONLY_REFS, SPECS, Column, FileSpec, ref_target
 from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
+from werkpad.store.figures_version import bump_figures_version
 from werkpad.store.models import Base
 
 CHUNK_ROWS = 5_000
@@ -293,4 +294,6 @@ def write_folder(
         except DBAPIError as exc:
             reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
             raise WriteFailed(parsed.name, f"de database weigerde een rij: {reason}") from exc
+    if counts:
+        bump_figures_version(conn)  # imported rows change the figures, in the same transaction
     return counts

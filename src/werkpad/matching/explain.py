@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from werkpad.domain.codelists import code_list
+from werkpad.domain.formatting import dutch_number
 from werkpad.matching.config import CRITERION_LABELS_NL, Weights
 from werkpad.matching.features import DAY_LABELS_NL, DEMAND_LABELS_NL
 from werkpad.matching.geo import TRANSPORT_LABELS_NL
@@ -22,7 +23,7 @@ class Line:
 
 
 def _num(x: float, digits: int = 1) -> str:
-    return f"{x:.{digits}f}".replace(".", ",")
+    return dutch_number(x, digits)
 
 
 def _sector(code: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from werkpad.analytics.kpis import KpiContext, compute_kpis
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.services.clock import Clock
-from werkpad.services.snapshot import load_snapshot
+from werkpad.services.figures import Figures
 
 
 def kpi_results(
@@ -21,11 +21,13 @@ def kpi_results(
     years: Iterable[int] | None = None,
     success: str | None = None,
     ids: Iterable[str] | None = None,
+    figures: Figures | None = None,
 ) -> tuple[Snapshot, KpiContext, pd.DataFrame]:
     """Snapshot on ``reference_date`` (default: the municipality's today, which a demo database
-    freezes), the context and the tidy result set."""
+    freezes), the context and the tidy result set. The snapshot comes from ``figures`` (a
+    long-lived process passes its own, so it is loaded once per figures version)."""
     ref = reference_date or Clock(engine).today()
-    snap = load_snapshot(engine, ref)
+    snap = (figures or Figures(engine)).current().snapshot(ref)
     ctx = KpiContext.for_snapshot(snap, years=years, success=success)
     return snap, ctx, compute_kpis(snap, ctx, ids)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from werkpad.analytics.evaluation import EvaluationSpec, evaluate, usage_counts
 from werkpad.analytics.snapshot import Snapshot
+from werkpad.domain.formatting import dutch_number
 
 TOP = 3
 REPORT_BOOTSTRAP = 100
@@ -54,7 +55,7 @@ def effect_summaries(
 
 
 def _pp(value: float | None) -> str:
-    return "–" if value is None or value != value else f"{value:+.1f}".replace(".", ",")
+    return dutch_number(value, 1, signed=True)
 
 
 def chapter_html(summaries: Sequence[EffectSummary], threshold: int) -> str:

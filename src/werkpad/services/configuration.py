@@ -1,5 +1,6 @@
 """Organisation settings kept in the ``setting`` table: segmentation scheme, routing
-threshold and loonwaarde bands, and worklist thresholds. Only the beheerder changes them."""
+threshold and loonwaarde bands, worklist thresholds and the small-cell threshold of published
+tables. Only the beheerder changes them."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from werkpad.analytics.suppression import DEFAULT_THRESHOLD
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.domain.routing import Band, RoutingRules, band_problems
@@ -274,3 +276,41 @@ def set_worklist_thresholds(session: Session, data: dict[str, Any]) -> Threshold
     thresholds = thresholds_from_mapping(data, current)
     _put(session, WORKLIST_KEY, asdict(thresholds))
     return thresholds
+
+
+PUBLICATION_KEY = "publication"
+THRESHOLD_RANGE = (2, 100)
+
+
+def read_small_cell_threshold(session: Session) -> int:
+    """The small-cell threshold of published tables (dashboard, drill-down, effects page,
+    council report): counts under it are hidden. Default 10."""
+    row = session.get(Setting, PUBLICATION_KEY)
+    stored = (row.value or {}).get("small_cell_threshold") if row is not None else None
+    low, high = THRESHOLD_RANGE
+    if isinstance(stored, int) and low <= stored <= high:
+        return stored
+    return DEFAULT_THRESHOLD
+
+
+def small_cell_threshold(engine: Engine) -> int:
+    """:func:`read_small_cell_threshold` in a session of its own (for pages and the CLI)."""
+    with Session(engine) as session:
+        return read_small_cell_threshold(session)
+
+
+def set_small_cell_threshold(session: Session, raw: Any) -> int:
+    """Store the small-cell threshold typed by the beheerder: a whole number from 2 to 100."""
+    text = str(raw or "").strip()
+    low, high = THRESHOLD_RANGE
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "small_cell_threshold",
+                    f"Drempel voor kleine aantallen: een heel getal van {low} tot {high}.",
+                )
+            ]
+        )
+    _put(session, PUBLICATION_KEY, {"small_cell_threshold": int(text)})
+    return int(text)

@@ -70,6 +70,16 @@ class Setting(Base):
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class FiguresVersion(Base):
+    """One row: a counter bumped in the same transaction as every write that changes the
+    figures (routes, exits, spells, ...). Each worker process compares it with the version of
+    its cached figures to know when they are stale (``werkpad.store.figures_version``)."""
+
+    __tablename__ = "figures_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Team(Base):
     __tablename__ = "team"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -29,7 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from werkpad.store.models import Base, CodeEntry
+from werkpad.store.figures_version import bump_figures_version
+from werkpad.store.models import Base, CodeEntry, FiguresVersion
 from werkpad.synth.frames import EPOCH, SynthData
 
 CHUNK_ROWS = 5_000
@@ -41,8 +42,9 @@ class DatabaseNotEmpty(RuntimeError):
     """Synthetic data would mix with existing data; use replace=True."""
 
 
-# Configuration, not data: code lists and settings (such as a frozen "today") survive a replace.
-CONFIGURATION_TABLES = frozenset({CodeEntry.__tablename__, "setting"})
+# Configuration, not data: code lists, settings (such as a frozen "today") and the figures
+# version counter survive a replace.
+CONFIGURATION_TABLES = frozenset({CodeEntry.__tablename__, "setting", FiguresVersion.__tablename__})
 
 
 def data_tables() -> list[Table]:
@@ -149,4 +151,5 @@ def load(
                     progress(name, len(chunk))
             written[name] = len(frame)
         reset_sequences(conn)
+        bump_figures_version(conn)
     return written

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from werkpad.config import session_idle_minutes, trusted_proxies
 from werkpad.services.audit import record_event
 from werkpad.services.clock import Clock
+from werkpad.services.figures import Figures
 from werkpad.services.sessions import SessionPolicy
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.web.auth import SESSION_COOKIE, client_ip
@@ -238,7 +239,7 @@ def create_app(
     engine = make_engine(database_url)
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
-    app.state.dashboard_cache = dashboard.DashboardCache()
+    app.state.figures = Figures(engine)
     app.state.clock = Clock(engine)
     app.state.session_policy = SessionPolicy().with_idle_minutes(session_idle_minutes(idle_minutes))
     app.state.trusted_proxies = trusted_proxies(proxies)

@@ -6,8 +6,7 @@ behind them."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -24,9 +23,20 @@ from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import SECONDARY_MARKER, suppress
 from werkpad.analytics.targets import load_targets, targets_vs_realisation
 from werkpad.domain.codelists import code_list
+from werkpad.domain.formatting import is_missing
+from werkpad.reports.tables import (
+    BUDGET_LINES,
+    Column,
+    Links,
+    PublishedTable,
+    TableSpec,
+    protect,
+    render,
+    table,
+)
 from werkpad.web import dashboard_charts as dc
 from werkpad.web.dashboard_filters import Filters
-from werkpad.web.templating import money, nl_date, percent
+from werkpad.web.templating import nl_date, percent
 
 MAIN_KPIS = [
     "reach",
@@ -37,21 +47,8 @@ MAIN_KPIS = [
     "budget_vs_actual",
 ]
 ENDED_KPIS = ["route_end_reasons", "dropout_by_benefit_duration"]
-BUDGET_LINES = {
-    "lasten": "Lasten (uitvoering en voorzieningen)",
-    "baten": "Baten (ESF)",
-    "saldo": "Saldo",
-    "lks": "Loonkostensubsidie",
-    "subsidised_work": "Gesubsidieerde arbeid",
-}
 NET_REDUCTION_TARGET = "LV_NET_REDUCTION"
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    numeric: bool = False
-    href: str | None = None
+COUNT = Column("value", "", "count")
 
 
 @dataclass(frozen=True)
@@ -61,16 +58,9 @@ class Panel:
     kpi: KpiDefinition
     lead: str
     chart: str
-    headers: list[str]
-    rows: list[list[Cell]]
+    table: PublishedTable  # declared in reports.tables, shared with the council report
     success: SuccessDefinition | None = None
-    hidden: int = 0
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def secondary(self) -> bool:
-        """Whether cells are hidden (x) so that a small count cannot be recomputed."""
-        return any(cell.text == SECONDARY_MARKER for row in self.rows for cell in row)
 
 
 @dataclass(frozen=True)
@@ -94,31 +84,18 @@ class Board:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return is_missing(value)
 
 
 def count_text(value: object) -> str:
-    if isinstance(value, str):
-        return value  # a suppression marker
-    if _missing(value):
-        return "–"
-    return f"{int(float(value)):,}".replace(",", ".")  # type: ignore[arg-type]
+    """A count in a lead text (tables format theirs by their declaration)."""
+    return COUNT.text(value)
 
 
 def pct_text(value: object) -> str:
     if isinstance(value, str):
         return value
     return "–" if _missing(value) else percent(float(value))  # type: ignore[arg-type]
-
-
-def money_text(value: object) -> str:
-    return "–" if _missing(value) else money(float(value))  # type: ignore[arg-type]
-
-
-def number_text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    return "–" if _missing(value) else f"{float(value):.1f}".replace(".", ",")  # type: ignore[arg-type]
 
 
 def chart_value(value: object) -> float | None:
@@ -140,31 +117,15 @@ def _wide(results: pd.DataFrame, kpi_id: str, index: Sequence[str]) -> pd.DataFr
     ).reset_index()
 
 
-def _suppressed(
-    table: pd.DataFrame,
-    counts: list[str],
-    dependent: dict[str, str],
+def _published(
+    spec: TableSpec,
+    frame: pd.DataFrame,
     options: ViewOptions,
-    *,
-    total_rows: pd.Series | None = None,
-    block: str | None = None,
-    shares_of_total: Iterable[str] = (),
-    additive: Iterable[str] | None = None,
-) -> tuple[pd.DataFrame, int]:
-    """Primary and secondary suppression for roles that see published tables; see
-    :func:`werkpad.analytics.suppression.table_lines` for the totals."""
-    if not options.suppress or table.empty:
-        return table.astype(object), 0
-    return suppress(
-        table.reset_index(drop=True),
-        counts,
-        dependent=dependent,
-        threshold=options.threshold,
-        total_rows=None if total_rows is None else total_rows.reset_index(drop=True),
-        block=block,
-        shares_of_total=shares_of_total,
-        additive=additive,
-    )
+    links: Links | None = None,
+) -> PublishedTable:
+    """``frame`` protected as declared for roles that see published tables, and rendered."""
+    shown, hidden = protect(spec, frame, threshold=options.threshold, enabled=options.suppress)
+    return render(spec, shown, hidden=hidden, links=links)
 
 
 def _stamp(panel: Panel, filters: Filters) -> Panel:
@@ -228,12 +189,12 @@ def _reach_panel(
     columns = ["candidates", "routes", "provisions", "provision_types"]
     wide = _wide(main[main["group"] == "Totaal"], "reach", ["period"])
     years = [str(y) for y in filters.years]
-    table = (
+    by_year = (
         wide.set_index("period").reindex(years).reindex(columns=columns).fillna(0)
         if not wide.empty
         else pd.DataFrame(0, index=years, columns=columns)
     )
-    table.index.name = "period"
+    by_year.index.name = "period"
     totals_wide = _wide(period_reach[period_reach["group"] == "Totaal"], "reach", ["period"])
     totals = totals_wide[totals_wide["period"] == "totaal"].reindex(columns=columns).fillna(0)
     total_row = (
@@ -241,24 +202,13 @@ def _reach_panel(
     )
     # The years and the period total (in the lead) are published together: a year's small
     # count must not follow from the total minus the other years.
-    both = pd.concat([table.reset_index(), total_row.assign(period="totaal")], ignore_index=True)
-    both_shown, hidden = _suppressed(
-        both, columns, {}, options, total_rows=both["period"] == "totaal",
-        additive=["candidates", "routes", "provisions"],
-    )  # fmt: skip
+    both = pd.concat([by_year.reset_index(), total_row.assign(period="totaal")], ignore_index=True)
+    spec = table("reach_by_year")
+    both_shown, hidden = protect(spec, both, threshold=options.threshold, enabled=options.suppress)
     shown = both_shown.iloc[:-1].reset_index(drop=True)
     t = both_shown.iloc[-1]
-    total_hidden = 0
-    rows = [
-        [
-            Cell(str(r["period"])),
-            Cell(count_text(r["candidates"]), True),
-            Cell(count_text(r["routes"]), True, links("reach", r["routes"], periode=r["period"])),
-            Cell(count_text(r["provisions"]), True),
-            Cell(count_text(r["provision_types"]), True),
-        ]
-        for _, r in shown.iterrows()
-    ]
+    route_link = {"routes": lambda r: links("reach", r["routes"], periode=r["period"])}
+    published = render(spec, shown, hidden=hidden, links=route_link)
     route_links = [
         links("reach", v, periode=y) for v, y in zip(shown["routes"], years, strict=True)
     ]
@@ -276,9 +226,7 @@ def _reach_panel(
         f"{count_text(t['routes'])} routes, {count_text(t['provisions'])} voorzieningen van "
         f"{count_text(t['provision_types'])} verschillende soorten."
     )
-    headers = ["Jaar", "Kandidaten", "Routes", "Voorzieningen", "Soorten voorzieningen"]
-    return Panel("bereik", "Bereik per jaar", _kpi("reach"), lead, chart, headers, rows,
-                 hidden=hidden + total_hidden)  # fmt: skip
+    return Panel("bereik", "Bereik per jaar", _kpi("reach"), lead, chart, published)
 
 
 def _end_reasons_panel(
@@ -290,21 +238,15 @@ def _end_reasons_panel(
         wide = pd.DataFrame(columns=["group", "count", "share_pct"])
     wide = wide.sort_values(["count", "group"], ascending=[False, True])
     total = int(wide["count"].sum()) if not wide.empty else 0
-    shown, hidden = _suppressed(
-        wide, ["count"], {"share_pct": "count"}, options, shares_of_total=["count"]
-    )
+    wide = wide.assign(label=[labels.label(str(g)) for g in wide["group"]])
+    published = _published(
+        table("route_end_reasons"), wide, options,
+        {"count": lambda r: links("route_end_reasons", r["count"], groep=r["group"])},
+    )  # fmt: skip
+    shown = published.shown
     total_text = count_text(suppress(pd.DataFrame({"n": [total]}), ["n"],
                                      threshold=options.threshold)[0]["n"].iloc[0]
                             if options.suppress else total)  # fmt: skip
-    rows = [
-        [
-            Cell(labels.label(str(r["group"]))),
-            Cell(count_text(r["count"]), True,
-                 links("route_end_reasons", r["count"], groep=r["group"])),
-            Cell(pct_text(r["share_pct"]), True),
-        ]
-        for _, r in shown.iterrows()
-    ]  # fmt: skip
     ordered = shown.iloc[::-1]
     chart = dc.bars(
         [labels.label(str(g)) for g in ordered["group"]],
@@ -321,19 +263,15 @@ def _end_reasons_panel(
         "tellen niet mee."
     )
     return Panel("redenen", "Redenen van beëindiging van routes", _kpi("route_end_reasons"), lead,
-                 chart, ["Reden", "Aantal", "Aandeel"], rows, hidden=hidden)  # fmt: skip
+                 chart, published)  # fmt: skip
 
 
 def _regular_panel(main: pd.DataFrame, filters: Filters, options: ViewOptions) -> Panel:
     wide = _wide(main, "regular_job_share", ["period"])
     if wide.empty:
         wide = pd.DataFrame(columns=["period", "placements", "regular", "share_pct"])
-    shown, hidden = _suppressed(wide, ["placements", "regular"], {"share_pct": "regular"}, options)
-    rows = [
-        [Cell(str(r["period"])), Cell(count_text(r["placements"]), True),
-         Cell(count_text(r["regular"]), True), Cell(pct_text(r["share_pct"]), True)]
-        for _, r in shown.iterrows()
-    ]  # fmt: skip
+    published = _published(table("regular_job_share"), wide, options)
+    shown = published.shown
     chart = dc.bars(
         [str(p) for p in shown["period"]],
         [dc.Series("Regulier", [chart_value(v) for v in shown["share_pct"]])],
@@ -346,9 +284,8 @@ def _regular_panel(main: pd.DataFrame, filters: Filters, options: ViewOptions) -
         f"{nl_date(filters.reference_date)}): het aandeel in een reguliere baan. Regulier zijn "
         "baantypen 1, 2, 4 en 6; beschut werk en garantiebanen niet."
     )
-    headers = ["Jaar", "Plaatsingen", "Regulier", "Aandeel regulier"]
     return Panel("regulier", "Aandeel reguliere banen bij uitstroom naar werk",
-                 _kpi("regular_job_share"), lead, chart, headers, rows, hidden=hidden)  # fmt: skip
+                 _kpi("regular_job_share"), lead, chart, published)  # fmt: skip
 
 
 def _durability_panel(
@@ -363,28 +300,16 @@ def _durability_panel(
     wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
     wide["months"] = wide["group"].astype(str).str.split(" ").str[0]
     wide = wide.sort_values(["period", "months"], key=lambda s: s.map(_sort_key))
-    shown, hidden = _suppressed(
-        wide,
-        ["exits", "durable"],
-        {"durable_pct": "durable", "returned_pct": "durable"},
-        options,
-        total_rows=wide["period"].astype(str) == "totaal",
-        block="months",
-    )
     chosen = str(success.durable_months)
-    rows = [
-        [
-            Cell(str(r["period"])),
-            Cell(f"{r['months']} maanden" + (" (gekozen)" if r["months"] == chosen else "")),
-            Cell(count_text(r["exits"]), True,
-                 links("durability", r["exits"], periode=r["period"], groep=r["months"])
-                 if r["period"] != "totaal" else None),
-            Cell(count_text(r["durable"]), True),
-            Cell(pct_text(r["durable_pct"]), True),
-            Cell(pct_text(r["returned_pct"]), True),
-        ]
-        for _, r in shown.iterrows()
-    ]  # fmt: skip
+    wide["term"] = [f"{m} maanden" + (" (gekozen)" if m == chosen else "") for m in wide["months"]]
+
+    def exits_link(r: pd.Series) -> str | None:
+        if r["period"] == "totaal":
+            return None
+        return links("durability", r["exits"], periode=r["period"], groep=r["months"])
+
+    published = _published(table("durability_by_year"), wide, options, {"exits": exits_link})
+    shown = published.shown
     per_year = shown[shown["period"] != "totaal"]
     years = sorted(set(per_year["period"].astype(str)))
     series = []
@@ -404,10 +329,8 @@ def _durability_panel(
         "maanden na de uitstroom géén nieuwe uitkering kreeg. Volgens de gekozen succesdefinitie "
         f"({success.name_nl}, {success.label}) over alle jaren: {overall_text}."
     )
-    headers = ["Jaar van uitstroom", "Termijn", "Uitstroom naar werk", "Duurzaam",
-               "Aandeel duurzaam", "Terug in uitkering"]  # fmt: skip
     return Panel("duurzaamheid", "Duurzaamheid van uitstroom naar werk", _kpi("durability"),
-                 lead, chart, headers, rows, success=success, hidden=hidden)  # fmt: skip
+                 lead, chart, published, success=success)  # fmt: skip
 
 
 def _sort_key(value: object) -> object:
@@ -423,19 +346,11 @@ def _dropout_panel(
     wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
     order = ["< 6 maanden", "6-24 maanden", "> 24 maanden", "geen uitkering"]
     wide = wide.set_index("group").reindex(order).fillna({"ended": 0, "stopped": 0}).reset_index()
-    # The totals of both columns are on the page (ended routes and 'gestopt' in the end-reason
-    # panel), so each column is protected as if it had a total.
-    shown, hidden = _suppressed(
-        wide, ["ended", "stopped"], {"dropout_pct": "stopped"}, options,
-        shares_of_total=["ended", "stopped"],
+    published = _published(
+        table("dropout_by_benefit_duration"), wide, options,
+        {"stopped": lambda r: links("dropout_by_benefit_duration", r["stopped"], groep=r["group"])},
     )  # fmt: skip
-    rows = [
-        [Cell(str(r["group"])), Cell(count_text(r["ended"]), True),
-         Cell(count_text(r["stopped"]), True,
-              links("dropout_by_benefit_duration", r["stopped"], groep=r["group"])),
-         Cell(pct_text(r["dropout_pct"]), True)]
-        for _, r in shown.iterrows()
-    ]  # fmt: skip
+    shown = published.shown
     chart = dc.bars(
         [str(g) for g in shown["group"]],
         [dc.Series("Uitval", [chart_value(v) for v in shown["dropout_pct"]],
@@ -450,9 +365,8 @@ def _dropout_panel(
         f"{nl_date(filters.reference_date)}) zijn beëindigd: het aandeel dat tussentijds stopte, "
         "naar de duur van de uitkering bij de start van de route."
     )
-    headers = ["Uitkeringsduur bij start", "Beëindigde routes", "Tussentijds gestopt", "Uitval"]
     return Panel("uitval", "Uitval naar uitkeringsduur", _kpi("dropout_by_benefit_duration"),
-                 lead, chart, headers, rows, hidden=hidden)  # fmt: skip
+                 lead, chart, published)  # fmt: skip
 
 
 def _caseload_change_panel(main: pd.DataFrame, filters: Filters, options: ViewOptions) -> Panel:
@@ -466,26 +380,21 @@ def _caseload_change_panel(main: pd.DataFrame, filters: Filters, options: ViewOp
     for _, r in realised.iterrows():
         goal[str(r["year"])] = r["minimum"]
         met[str(r["year"])] = r["met"]
-    shown, hidden = _suppressed(
-        wide, ["stock"], {"net_change": "stock", "reduction": "stock"}, options
-    )
+    spec = table("caseload_net_change")
+    shown, hidden = protect(spec, wide, threshold=options.threshold, enabled=options.suppress)
     # The change of the next year is that year's stock minus this one: hide it too.
     stock_hidden = shown["stock"].map(lambda v: isinstance(v, str)).tolist() if len(shown) else []
     for i in range(1, len(stock_hidden)):
         if stock_hidden[i - 1] and not stock_hidden[i]:
             shown.loc[shown.index[i], ["net_change", "reduction"]] = SECONDARY_MARKER
             hidden += 2
-    rows = []
-    for _, r in shown.iterrows():
-        year = str(r["period"])
-        reached = met.get(year)
-        rows.append([
-            Cell(year), Cell(count_text(r["stock"]), True),
-            Cell(count_text(r["net_change"]), True), Cell(count_text(r["reduction"]), True),
-            Cell(count_text(goal[year]) if year in goal else "–", True),
-            Cell("–" if reached is None or year not in goal or isinstance(r["reduction"], str)
-                 else ("ja" if reached else "nee")),
-        ])  # fmt: skip
+    shown["goal"] = [goal.get(str(year)) for year in shown["period"]]
+    shown["met"] = [
+        "–" if met.get(str(year)) is None or str(year) not in goal or isinstance(reduction, str)
+        else ("ja" if met[str(year)] else "nee")
+        for year, reduction in zip(shown["period"], shown["reduction"], strict=True)
+    ]  # fmt: skip
+    published = render(spec, shown, hidden=hidden)
     years = [str(p) for p in shown["period"]]
     chart = dc.bars(
         years,
@@ -506,23 +415,16 @@ def _caseload_change_panel(main: pd.DataFrame, filters: Filters, options: ViewOp
         f"{nl_date(filters.reference_date)}) en de verandering tegenover een jaar eerder; de "
         "daling is positief als het bestand kleiner werd."
     )
-    headers = ["Jaar", "Bestand 31-12", "Netto verandering", "Daling", "Doel (minimaal)",
-               "Gehaald"]  # fmt: skip
     return Panel("bestand", "Netto verandering van het bestand tegenover het doel",
-                 _kpi("caseload_net_change"), lead, chart, headers, rows, hidden=hidden,
-                 notes=notes)  # fmt: skip
+                 _kpi("caseload_net_change"), lead, chart, published, notes=notes)  # fmt: skip
 
 
 def _caseload_fte_panel(main: pd.DataFrame, filters: Filters, options: ViewOptions) -> Panel:
     wide = _wide(main, "caseload_per_fte", ["period"])
     columns = ["period", "caseload", "fte", "per_fte"]
     wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
-    shown, hidden = _suppressed(wide, ["caseload"], {"per_fte": "caseload"}, options)
-    rows = [
-        [Cell(str(r["period"])), Cell(count_text(r["caseload"]), True),
-         Cell(number_text(r["fte"]), True), Cell(number_text(r["per_fte"]), True)]
-        for _, r in shown.iterrows()
-    ]  # fmt: skip
+    published = _published(table("caseload_per_fte"), wide, options)
+    shown = published.shown
     chart = dc.lines(
         [str(p) for p in shown["period"]],
         [dc.Series("Kandidaten per fte", [chart_value(v) for v in shown["per_fte"]])],
@@ -536,9 +438,8 @@ def _caseload_fte_panel(main: pd.DataFrame, filters: Filters, options: ViewOptio
         f"{nl_date(filters.reference_date)}): het aantal kandidaten met een lopende route, "
         "gedeeld door het aantal fte klantmanagers."
     )
-    headers = ["Kwartaal", "Kandidaten met lopende route", "Fte klantmanagers", "Per fte"]
     return Panel("caseload", "Caseload per fte klantmanager", _kpi("caseload_per_fte"), lead,
-                 chart, headers, rows, hidden=hidden, notes=notes)  # fmt: skip
+                 chart, published, notes=notes)  # fmt: skip
 
 
 def _budget_panel(main: pd.DataFrame, filters: Filters) -> Panel:
@@ -547,12 +448,8 @@ def _budget_panel(main: pd.DataFrame, filters: Filters) -> Panel:
     wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
     order = list(BUDGET_LINES)
     wide = wide.assign(_line=wide["group"].map(order.index)).sort_values(["period", "_line"])
-    rows = [
-        [Cell(str(r["period"])), Cell(BUDGET_LINES.get(str(r["group"]), str(r["group"]))),
-         Cell(money_text(r["budgeted"]), True), Cell(money_text(r["actual"]), True),
-         Cell(money_text(r["difference"]), True)]
-        for _, r in wide.iterrows()
-    ]  # fmt: skip
+    wide["label"] = [BUDGET_LINES.get(str(g), str(g)) for g in wide["group"]]
+    published = render(table("budget_vs_actual"), wide.astype(object))  # whole-municipality sums
     saldo = wide[wide["group"] == "saldo"]
     years = [str(p) for p in saldo["period"]]
     chart = dc.bars(
@@ -569,9 +466,8 @@ def _budget_panel(main: pd.DataFrame, filters: Filters) -> Panel:
         f"peildatum {nl_date(filters.reference_date)}), en apart loonkostensubsidie en "
         "gesubsidieerde arbeid. Verschil = begroot min werkelijk (positief = onderbesteding)."
     )
-    headers = ["Jaar", "Post", "Begroot", "Werkelijk", "Verschil"]
     return Panel("kosten", "Kosten: begroting en realisatie", _kpi("budget_vs_actual"), lead,
-                 chart, headers, rows, notes=notes)  # fmt: skip
+                 chart, published, notes=notes)  # fmt: skip
 
 
 def _durable_cost_panel(
@@ -583,14 +479,8 @@ def _durable_cost_panel(
     wide = _wide(results, "net_cost_per_durable_exit", ["period"])
     columns = ["period", "saldo", "units", "per_unit"]
     wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
-    shown, hidden = _suppressed(wide, ["units"], {"per_unit": "units"}, options)
-    rows = [
-        [Cell(str(r["period"])), Cell(money_text(r["saldo"]), True),
-         Cell(count_text(r["units"]), True),
-         Cell(r["per_unit"] if isinstance(r["per_unit"], str) else money_text(r["per_unit"]),
-              True)]
-        for _, r in shown.iterrows()
-    ]  # fmt: skip
+    published = _published(table("net_cost_per_durable_exit"), wide, options)
+    shown = published.shown
     chart = dc.bars(
         [str(p) for p in shown["period"]],
         [dc.Series("Netto kosten per duurzame uitstroom",
@@ -608,7 +498,6 @@ def _durable_cost_panel(
         f"({success.name_nl}, {success.label}). Een andere succesdefinitie verandert het aantal "
         "duurzame uitstromers en dus de kosten per uitstromer."
     )
-    headers = ["Jaar", "Saldo", "Duurzame uitstroom", "Netto kosten per duurzame uitstroom"]
     return Panel("kosten-duurzaam", "Netto kosten per duurzame uitstroom naar werk",
-                 _kpi("net_cost_per_durable_exit"), lead, chart, headers, rows, success=success,
-                 hidden=hidden, notes=notes)  # fmt: skip
+                 _kpi("net_cost_per_durable_exit"), lead, chart, published, success=success,
+                 notes=notes)  # fmt: skip

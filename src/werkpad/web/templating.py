@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from werkpad.domain.codelists import code_list
+from werkpad.domain.formatting import MISSING, dutch_number
 from werkpad.services.candidate_file import mask_bsn
 from werkpad.web.auth import START_PAGES
 from werkpad.web.security import csrf_token
@@ -129,9 +130,8 @@ def local_moment(value: datetime | None, frozen_today: date | None = None) -> st
 
 def money(value: Decimal | float | None) -> str:
     if value is None:
-        return "–"
-    text = f"{float(value):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
+        return MISSING
+    return f"€ {dutch_number(float(value), 2)}"
 
 
 def label(code: Any, list_name: str) -> str:
@@ -148,8 +148,8 @@ def label(code: Any, list_name: str) -> str:
 
 def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
-        return "–"
-    return f"{value:.{digits}f}%".replace(".", ",")
+        return MISSING
+    return f"{dutch_number(value, digits)}%"
 
 
 def zip_labels(codes: Any, list_name: str) -> list[tuple[str, str]]:

@@ -10,10 +10,11 @@ import pandas as pd
 
 from werkpad.analytics.effects.balance import SMD_THRESHOLD
 from werkpad.analytics.effects.estimate import EffectEstimate
+from werkpad.domain.formatting import dutch_number
 
 
 def _dec(value: float, digits: int = 2) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
+    return dutch_number(value, digits)
 
 
 def balance_reading(est: EffectEstimate) -> str:

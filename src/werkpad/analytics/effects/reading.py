@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from werkpad.analytics.effects.balance import SMD_THRESHOLD
 from werkpad.analytics.effects.result import EffectEstimate
+from werkpad.domain.formatting import dutch_number
 
 MIN_GROUP = 50  # below this many treated (or matched) people an estimate says too little
 MAX_UNMATCHED_SHARE = 0.05
@@ -16,13 +17,14 @@ MIN_EFFECTIVE_CONTROLS = 100
 
 def _number(value: float, binary: bool) -> str:
     if binary:
-        return f"{abs(value) * 100:.1f}".replace(".", ",") + " procentpunt"
-    return f"{abs(value):.2f}".replace(".", ",")
+        return dutch_number(abs(value) * 100, 1) + " procentpunt"
+    return dutch_number(abs(value), 2)
 
 
 def _signed(value: float, binary: bool) -> str:
-    text = f"{value * 100:+.1f}" if binary else f"{value:+.2f}"
-    return text.replace(".", ",")
+    return (
+        dutch_number(value * 100, 1, signed=True) if binary else dutch_number(value, 2, signed=True)
+    )
 
 
 def effect_warnings(est: EffectEstimate) -> list[str]:

@@ -32,10 +32,12 @@ from werkpad.services.configuration import (
     banded_route_types,
     choose_scheme,
     load_configuration,
+    read_small_cell_threshold,
     scheme_definition,
     scheme_presets,
     set_routing_bands,
     set_routing_threshold,
+    set_small_cell_threshold,
     set_worklist_thresholds,
 )
 from werkpad.services.sessions import (
@@ -345,10 +347,18 @@ def _settings_page(
             "band_values": _band_values(db, form),
             "thresholds": asdict(config.thresholds),
             "threshold_labels": THRESHOLD_LABELS,
+            "small_cell_threshold": read_small_cell_threshold(db),
+            "values": form or {},
             "errors": errors,
         },
         status_code=status_code,
     )
+
+
+def _small_cell_threshold(db: Session, form: dict[str, str]) -> None:
+    """The publication threshold, when the form has the field (older forms leave it as is)."""
+    if "small_cell_threshold" in form:
+        set_small_cell_threshold(db, form["small_cell_threshold"])
 
 
 @router.get("/instellingen", response_class=HTMLResponse)
@@ -373,6 +383,7 @@ async def settings_save(
         lambda: set_routing_threshold(db, form.get("specialised_threshold")),
         lambda: set_routing_bands(db, form),
         lambda: set_worklist_thresholds(db, form),
+        lambda: _small_cell_threshold(db, form),
     ):
         try:
             apply()

@@ -191,7 +191,6 @@ def _correction(
     except PermissionError as exc:
         db.rollback()
         raise Forbidden from exc
-    request.app.state.dashboard_cache.clear()
     return CorrectionOut.of(correction)
 
 
@@ -329,8 +328,6 @@ def _step(
         )
     except ValidationFailed as exc:
         return JSONResponse({"detail": exc.as_dict()}, status_code=422)
-    if name in chain.DASHBOARD_ACTIONS:
-        request.app.state.dashboard_cache.clear()
     first = result[0] if isinstance(result, tuple) else result
     # An exit answers with its route; every other step with what it wrote (a provision: its
     # own id, so the next step can name it).

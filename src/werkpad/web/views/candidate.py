@@ -237,7 +237,6 @@ async def _apply(
     except PermissionError as exc:
         db.rollback()
         raise Forbidden from exc
-    request.app.state.dashboard_cache.clear()
     return RedirectResponse(f"/kandidaten/{candidate_id}#wijzigingen", status_code=303)
 
 

@@ -92,19 +92,6 @@ OBJECT_ACTIONS = (
     "nazorg",
     "uitkeringseinde",
 )
-# Actions that change the dashboard's figures (exits, provisions, benefit spells): its cache
-# is reset.
-DASHBOARD_ACTIONS = (
-    "einde",
-    "uitkering",
-    "uitkeringseinde",
-    "voorziening",
-    "resultaat",
-    "starten",
-    "stoppen",
-    "annuleren",
-    "datums",
-)
 MAX_EMPLOYERS = 500
 PROVISION_STEPS = ("resultaat", "starten", "stoppen", "annuleren", "datums")
 
@@ -353,9 +340,6 @@ async def _post(
             values=data,
             status_code=422,
         )
-    if name in DASHBOARD_ACTIONS:
-        # Exits and benefit spells change the dashboard's figures: recompute on next view.
-        request.app.state.dashboard_cache.clear()
     return RedirectResponse(f"/kandidaten/{candidate_id}#{name}", status_code=303)
 
 

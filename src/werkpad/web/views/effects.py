@@ -2,22 +2,18 @@
 
 Only aggregates leave this page: the estimate, its interval, the balance table, overlap counts,
 survival curves and subgroup rows (small counts suppressed, small groups not estimated). The
-computation takes seconds, so results are cached per reference date and parameter set.
+computation takes seconds, so results are kept by the figures service (``services.figures``)
+per reference date and parameter set, until a write changes the figures.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Engine
 
 from werkpad.analytics.effects.explain import (
     balance_reading,
@@ -44,60 +40,19 @@ from werkpad.analytics.evaluation import (
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import DEFAULT_THRESHOLD, suppress
 from werkpad.domain.codelists import code_list
+from werkpad.domain.formatting import MISSING, dutch_number, is_missing
+from werkpad.services.figures import FiguresView
 from werkpad.services.plans import provision_type_names
-from werkpad.services.snapshot import load_snapshot
 from werkpad.store.models import User
 from werkpad.web.auth import require_role
 from werkpad.web.templating import templates
+from werkpad.web.views.dashboard import figures_view, suppression_threshold
 
 router = APIRouter()
 EFFECT_ROLES = ("ANALIST", "TEAMLEIDER")
-CACHE_SECONDS = 300
 KM_MONTHS = 36
 MIN_USERS_LISTED = 20  # provision types used by fewer people are not offered
 METHODS = {"psm": "Matching (propensity score)", "ipw": "Weging (inverse kans)"}
-
-
-class EffectsCache:
-    """Snapshot per reference date and results per parameter set, each kept a few minutes."""
-
-    def __init__(self, seconds: int = CACHE_SECONDS) -> None:
-        self.seconds = seconds
-        self._lock = threading.Lock()
-        self._items: dict[object, tuple[float, object]] = {}
-
-    def get(self, key: object, compute: Callable[[], object]) -> object:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._items.get(key)
-            if hit and now - hit[0] < self.seconds:
-                return hit[1]
-        value = compute()
-        with self._lock:
-            self._items[key] = (now, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_CACHE_LOCK = threading.Lock()
-
-
-def effects_cache(request: Request) -> EffectsCache:
-    state = request.app.state
-    with _CACHE_LOCK:
-        if not hasattr(state, "effects_cache"):
-            state.effects_cache = EffectsCache()
-    cache: EffectsCache = state.effects_cache
-    return cache
-
-
-def _snapshot(cache: EffectsCache, engine: Engine, reference_date: date) -> Snapshot:
-    snap = cache.get(("snapshot", reference_date), lambda: load_snapshot(engine, reference_date))
-    assert isinstance(snap, Snapshot)
-    return snap
 
 
 def treatment_options(
@@ -150,24 +105,28 @@ class EffectView:
 
 def effect_text(value: float, binary: bool, signed: bool = True) -> str:
     """+4,2 procentpunt for a 0/1 outcome, +0,35 maanden for months on benefit."""
-    if value != value:  # NaN
-        return "–"
-    sign = "+" if signed else ""
-    text = f"{value * 100:{sign}.1f} procentpunt" if binary else f"{value:{sign}.2f} maanden"
-    return text.replace(".", ",")
+    if is_missing(value):
+        return MISSING
+    if binary:
+        return f"{dutch_number(value * 100, 1, signed=signed)} procentpunt"
+    return f"{dutch_number(value, 2, signed=signed)} maanden"
 
 
 def _figures(evaluation: Evaluation) -> dict[str, str]:
     est = evaluation.estimate
     binary = est.outcome_is_binary
-    level = (lambda v: f"{v * 100:.1f}%") if binary else (lambda v: f"{v:.2f} maanden")
+    level = (
+        (lambda v: f"{dutch_number(v * 100, 1)}%")
+        if binary
+        else (lambda v: f"{dutch_number(v, 2)} maanden")
+    )
     return {
         "effect": effect_text(est.effect, binary),
         "ci_low": effect_text(est.ci_low, binary),
         "ci_high": effect_text(est.ci_high, binary),
         "naive": effect_text(est.naive_difference, binary),
-        "treated_mean": level(est.mean_outcome_treated).replace(".", ","),
-        "counterfactual_mean": level(est.mean_outcome_counterfactual).replace(".", ","),
+        "treated_mean": level(est.mean_outcome_treated),
+        "counterfactual_mean": level(est.mean_outcome_counterfactual),
     }
 
 
@@ -189,8 +148,10 @@ def _km_chart(evaluation: Evaluation) -> tuple[str, str]:
     return figure.to_json(), survival_reading(medians)
 
 
-def _subgroup_rows(table: pd.DataFrame, binary: bool) -> tuple[list[dict[Any, Any]], int]:
-    shown, hidden = suppress(table.reset_index(), ["n_treated", "n_control"])
+def _subgroup_rows(
+    table: pd.DataFrame, binary: bool, threshold: int
+) -> tuple[list[dict[Any, Any]], int]:
+    shown, hidden = suppress(table.reset_index(), ["n_treated", "n_control"], threshold=threshold)
     rows = []
     for record in shown.to_dict(orient="records"):
         level = next(iter(record.values()))
@@ -206,7 +167,7 @@ def _subgroup_rows(table: pd.DataFrame, binary: bool) -> tuple[list[dict[Any, An
     return rows, hidden
 
 
-def build_view(evaluation: Evaluation) -> EffectView:
+def build_view(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> EffectView:
     est = evaluation.estimate
     balance = [
         {"covariate": name, **row}
@@ -215,7 +176,7 @@ def build_view(evaluation: Evaluation) -> EffectView:
     km_chart, km_text = _km_chart(evaluation)
     subgroups = []
     for name, table in evaluation.subgroups.items():
-        rows, hidden = _subgroup_rows(table, est.outcome_is_binary)
+        rows, hidden = _subgroup_rows(table, est.outcome_is_binary, threshold)
         subgroups.append((SUBGROUPS[name], rows, hidden))
     return EffectView(
         evaluation=evaluation,
@@ -229,16 +190,16 @@ def build_view(evaluation: Evaluation) -> EffectView:
     )
 
 
-def _result(cache: EffectsCache, snap: Snapshot, spec: EvaluationSpec) -> EffectView | str:
+def _result(
+    figures: FiguresView, snap: Snapshot, spec: EvaluationSpec, threshold: int
+) -> EffectView | str:
     def compute() -> EffectView | str:
         try:
-            return build_view(evaluate(snap, spec))
+            return build_view(evaluate(snap, spec), threshold)
         except ValueError as error:
             return f"Deze effectmeting kan niet: {error}"
 
-    value = cache.get(("result", snap.reference_date, spec), compute)
-    assert isinstance(value, EffectView | str)
-    return value
+    return figures.derived(("effect", snap.reference_date, spec, threshold), compute)
 
 
 @router.get("/effectmeting", response_class=HTMLResponse)
@@ -252,9 +213,10 @@ def effects_page(
 ) -> Response:
     outcome, _, window = uitkomst.partition(":")
     uitkomst, venster = outcome, window or venster
-    cache = effects_cache(request)
+    figures = figures_view(request)
+    threshold = suppression_threshold(request)
     reference_date = request.app.state.clock.today()
-    snap = _snapshot(cache, request.app.state.engine, reference_date)
+    snap = figures.snapshot(reference_date)
     with request.app.state.session_factory() as db:
         names = provision_type_names(db)
     error = None
@@ -265,7 +227,7 @@ def effects_page(
         except ValueError as problem:
             error = str(problem)
         else:
-            result = _result(cache, snap, spec)
+            result = _result(figures, snap, spec, threshold)
             if isinstance(result, str):
                 error = result
             else:
@@ -291,7 +253,8 @@ def effects_page(
             "view": view,
             "error": error,
             "min_people": MIN_PEOPLE,
-            "threshold": DEFAULT_THRESHOLD,
+            "threshold": threshold,
+            "figures_as_of": figures.as_of,
             "subgroup_text": subgroup_reading(MIN_PEOPLE),
         },
     )

@@ -300,6 +300,4 @@ async def proposal_step(
         errors = {e.field: e.message for e in exc.errors}
         section = f"p{proposal_id}-{target}"
         return _detail_page(request, db, user, vacancy_id, errors, section, data, status_code=422)
-    if target == "PLACED":
-        request.app.state.dashboard_cache.clear()
     return RedirectResponse(f"/vacatures/{vacancy_id}#voorstel-{proposal_id}", status_code=303)
