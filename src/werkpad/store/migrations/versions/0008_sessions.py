@@ -3,8 +3,8 @@
 The cookie used to carry the signed user id, so a copied cookie kept working after logout.
 Now it carries a random token whose hash is looked up here (one indexed read per request).
 
-Revision ID: 0006
-Revises: 0009
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0009"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

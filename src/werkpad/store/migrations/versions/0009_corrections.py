@@ -6,8 +6,8 @@ who and when and the mandatory reason. ``work_profile.available_from`` is the da
 candidate can start, entered with the structured work profile at the referral to matching.
 New table and a nullable column: existing rows are unaffected.
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

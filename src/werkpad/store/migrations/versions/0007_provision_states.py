@@ -7,8 +7,8 @@
   that warned and the reason the klantmanager saved the diagnosis anyway.
 * Postcodes are stored as "1234 AB" (``domain.normalise``); the import used to store "1234AB".
 
-Revision ID: 0009
-Revises: 0007
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0007"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

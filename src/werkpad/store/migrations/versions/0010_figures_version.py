@@ -3,8 +3,8 @@
 Worker processes cache the snapshot-derived figures; comparing this counter with the version of
 their copy tells them when it is stale (``werkpad.store.figures_version``).
 
-Revision ID: 0008
-Revises: 0010
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0010"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

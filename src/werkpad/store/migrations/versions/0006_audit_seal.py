@@ -3,7 +3,7 @@
 One row per sealed block of audit entries (services/audit_chain.py). No data changes; existing
 entries are sealed by the first ``werkpad audit seal``.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
