@@ -26,7 +26,11 @@ def golden() -> dict[str, object]:
 def test_kpi_json_values_are_identical_to_the_golden_file(
     now: dict[str, object], golden: dict[str, object]
 ) -> None:
-    assert now["kpi"] == golden["kpi"]
+    # KPIs added after the golden file was made (issue 18) are not part of the comparison.
+    expected = golden["kpi"]
+    assert isinstance(expected, list) and isinstance(now["kpi"], list)
+    known = {row[0] for row in expected}
+    assert [row for row in now["kpi"] if row[0] in known] == expected
 
 
 @pytest.mark.slow

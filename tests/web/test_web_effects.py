@@ -16,10 +16,11 @@ from web_support import count_queries, login
 
 import factories as f
 from werkpad.analytics.evaluation import treatment_starts
+from werkpad.domain.lifecycle import NOT_STARTED_PROVISION_STATES, OPEN_PROVISION_STATES
 from werkpad.services.clock import Clock
 from werkpad.services.snapshot import load_snapshot
 from werkpad.store.db import make_engine, session_factory, transaction, upgrade
-from werkpad.store.models import Candidate, Employer, Team
+from werkpad.store.models import Candidate, Employer, Provision, Team
 from werkpad.synth import run_synth
 from werkpad.web.app import create_app
 
@@ -157,6 +158,29 @@ def _treated_with_an_open_route(url: str, count: int) -> list[tuple[int, int, in
     return found[:count]
 
 
+def _latest_provision_day(url: str, route_id: int) -> date | None:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        days = conn.execute(
+            select(Provision.start_date, Provision.end_date).where(Provision.route_id == route_id)
+        ).all()
+    engine.dispose()
+    known = [d for pair in days for d in pair if d is not None]
+    return max(known) if known else None
+
+
+def _open_provisions(url: str, route_id: int) -> list[tuple[int, str]]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Provision.id, Provision.state).where(
+                Provision.route_id == route_id, Provision.state.in_(OPEN_PROVISION_STATES)
+            )
+        ).all()
+    engine.dispose()
+    return [(int(pid), str(state)) for pid, state in rows]
+
+
 def test_an_exit_entered_over_http_changes_the_effect_page_figures(
     synth_url: str, tmp_path: Path
 ) -> None:
@@ -181,11 +205,19 @@ def test_an_exit_entered_over_http_changes_the_effect_page_figures(
         for candidate, team_id, route, start in people:
             if team_id != people[0][1]:
                 continue
+            # The exit form asks what becomes of each open provision of the route.
+            decisions = {
+                f"voorziening_{pid}": "annuleren" if state in NOT_STARTED_PROVISION_STATES
+                else "afronden"
+                for pid, state in _open_provisions(url, route)
+            }  # fmt: skip
+            # The exit comes after everything the route's provisions did (a rule of the form).
+            end = max(start + timedelta(days=45), _latest_provision_day(url, route) or start)
             done = client.post(
                 f"/kandidaten/{candidate}/einde/{route}",
-                data={"csrf_token": token, "end_date": (start + timedelta(days=45)).isoformat(),
+                data={"csrf_token": token, "end_date": end.isoformat(),
                       "end_reason": "JOB", "employer_id": str(employer), "job_type": "1",
-                      "contract_type": "PERMANENT", "hours_per_week": "32"},
+                      "contract_type": "PERMANENT", "hours_per_week": "32", **decisions},
                 follow_redirects=False,
             )  # fmt: skip
             assert done.status_code == 303, done.text

@@ -55,6 +55,11 @@ MIN_USERS_LISTED = 20  # provision types used by fewer people are not offered
 METHODS = {"psm": "Matching (propensity score)", "ipw": "Weging (inverse kans)"}
 
 
+def _provision_names(request: Request) -> dict[str, str]:
+    with request.app.state.session_factory() as db:
+        return provision_type_names(db)
+
+
 def treatment_options(
     snap: Snapshot, provision_names: dict[str, str] | None = None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -217,8 +222,8 @@ def effects_page(
     threshold = suppression_threshold(request)
     reference_date = request.app.state.clock.today()
     snap = figures.snapshot(reference_date)
-    with request.app.state.session_factory() as db:
-        names = provision_type_names(db)
+    # The catalogue is part of the figures (its version bumps when it changes): read it once.
+    names = figures.derived(("provision_type_names",), lambda: _provision_names(request))
     error = None
     view = None
     if behandeling:
