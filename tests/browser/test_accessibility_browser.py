@@ -273,13 +273,6 @@ def test_the_code_check_finds_the_codes_the_issue_saw() -> None:
 CODE_PAGES = ("/beheer/codelijsten",)
 
 
-# The dashboard's panel texts come from web/dashboard_panels.py, which is being moved into the
-# publication layer; their leads still name the success definition by id. The strict xfail
-# below fails as soon as that text says it in words, so this exception cannot outlive it.
-KNOWN_DASHBOARD_LEAKS = frozenset({"DURABLE_12M"})
-
-
-@pytest.mark.xfail(strict=True, reason="panel leads in dashboard_panels.py embed DURABLE_12M v1")
 def test_dashboard_panel_texts_name_the_success_definition_in_words(
     a11y_context: BrowserContext, demo_site: DemoSite
 ) -> None:
@@ -305,11 +298,7 @@ def test_no_page_shows_an_internal_code_where_a_label_exists(
     leaks: dict[str, list[str]] = {}
     for path in paths:
         page.goto(demo_site.url(path), timeout=FIRST_LOAD_TIMEOUT_MS)
-        found = [
-            code
-            for code in leaked_codes(page.evaluate(READ_VISIBLE_TEXT), codes)
-            if not (path == "/dashboard" and code in KNOWN_DASHBOARD_LEAKS)
-        ]
+        found = leaked_codes(page.evaluate(READ_VISIBLE_TEXT), codes)
         if found:
             leaks[path] = found
     assert leaks == {}

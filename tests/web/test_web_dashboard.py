@@ -14,6 +14,7 @@ from dashboard_support import REF, DashWorld, drill_links, ended_total, extend, 
 from fastapi.testclient import TestClient
 from web_support import ClientFactory, World
 
+from werkpad.analytics.definitions import success_definition
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import CostLine
 
@@ -236,8 +237,9 @@ def test_every_chart_itself_says_its_definition_version_and_reference_date(
         stamps = _stamps(figures[key])
         assert len(stamps) == 1, key
         assert stamps[0].startswith(f"{kpi_id} v1 · peildatum 31-01-2024"), stamps
-    assert _stamps(figures["duurzaamheid"])[0].endswith("· DURABLE_6M v1")
-    assert _stamps(figures["kosten-duurzaam"])[0].endswith("· DURABLE_6M v1")
+    words = f"· {success_definition('DURABLE_6M').name_nl} (versie 1)"
+    assert _stamps(figures["duurzaamheid"])[0].endswith(words)
+    assert _stamps(figures["kosten-duurzaam"])[0].endswith(words)
     assert "DURABLE" not in _stamps(figures["bereik"])[0]
 
 
@@ -256,7 +258,10 @@ def test_success_choice_changes_the_net_cost_per_durable_exit(
     cells = r"<td>2020</td><td class=\"num\">€ 12\.000,00</td><td class=\"num\">{n}</td>"
     assert re.search(cells.format(n=1) + r'<td class="num">€ 12\.000,00</td>', twelve)
     assert re.search(cells.format(n=2) + r'<td class="num">€ 6\.000,00</td>', six)
-    assert "DURABLE_12M v1" in twelve and "DURABLE_6M v1" in six
+    # The definition is named in words with its version, never by its code.
+    long, short = success_definition("DURABLE_12M"), success_definition("DURABLE_6M")
+    assert f"{long.name_nl}, versie 1" in twelve and f"{short.name_nl}, versie 1" in six
+    assert "DURABLE_12M" not in twelve
 
 
 def test_a_single_small_count_next_to_a_published_total_takes_a_second_cell_with_it(

@@ -130,7 +130,7 @@ def _published(
 
 def _stamp(panel: Panel, filters: Filters) -> Panel:
     text = f"{panel.kpi.id} v{panel.kpi.version} · peildatum {nl_date(filters.reference_date)}" + (
-        f" · {panel.success.label}" if panel.success else ""
+        f" · {panel.success.name_nl} (versie {panel.success.version})" if panel.success else ""
     )
     return replace(panel, chart=dc.stamped(panel.chart, text))
 
@@ -327,7 +327,7 @@ def _durability_panel(
         "ondernemerschap) lang genoeg vóór de peildatum "
         f"{nl_date(filters.reference_date)}: het aandeel waarbij de kandidaat in de 6, 12 of 18 "
         "maanden na de uitstroom géén nieuwe uitkering kreeg. Volgens de gekozen succesdefinitie "
-        f"({success.name_nl}, {success.label}) over alle jaren: {overall_text}."
+        f"({success.name_nl}, versie {success.version}) over alle jaren: {overall_text}."
     )
     return Panel("duurzaamheid", "Duurzaamheid van uitstroom naar werk", _kpi("durability"),
                  lead, chart, published, success=success)  # fmt: skip
@@ -495,8 +495,8 @@ def _durable_cost_panel(
         "Per jaar het werkelijke saldo (tot de peildatum "
         f"{nl_date(filters.reference_date)}) gedeeld door het aantal routes dat in dat jaar "
         "eindigde met werk en duurzaam bleef volgens de gekozen succesdefinitie "
-        f"({success.name_nl}, {success.label}). Een andere succesdefinitie verandert het aantal "
-        "duurzame uitstromers en dus de kosten per uitstromer."
+        f"({success.name_nl}, versie {success.version}). Een andere succesdefinitie verandert "
+        "het aantal duurzame uitstromers en dus de kosten per uitstromer."
     )
     return Panel("kosten-duurzaam", "Netto kosten per duurzame uitstroom naar werk",
                  _kpi("net_cost_per_durable_exit"), lead, chart, published, success=success,
