@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
@@ -96,12 +96,35 @@ def build_worklist(
     conditions = [candidate_scope(user), in_service_on(today)]
     if user.role == "KLANTMANAGER":
         conditions.append(Candidate.klantmanager_id == user.id)
-    ids_query = select(Candidate.id).where(*conditions)
     people = session.execute(
         select(Candidate.id, Candidate.first_name, Candidate.last_name, Candidate.registered_on)
         .where(*conditions)
         .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
     ).all()
+    acc = _gather(session, select(Candidate.id).where(*conditions), today)
+    if stale_profile_days is None and any(a.has_referred_profile for a in acc.values()):
+        stale_profile_days = load_settings(session).stale_after_days
+    items: list[WorklistItem] = []
+    for cid, first, last, registered in people:
+        a = acc[cid]
+        facts = _facts(cid, registered, a)
+        found = signals(facts, today, thresholds)
+        stale = (
+            stale_profile_signal(a.profile_confirmed, today, stale_profile_days)
+            if a.has_referred_profile and stale_profile_days is not None
+            else None
+        )
+        if stale is not None:
+            found.append(stale)
+        if found:
+            items.append(WorklistItem(cid, f"{first} {last}", found))
+        if len(items) >= limit:
+            break
+    return items
+
+
+def _gather(session: Session, ids_query: Select[Any], today: date) -> dict[int, _Acc]:
+    """Everything the rules need about the candidates of ``ids_query``, one query per kind."""
     acc: dict[int, _Acc] = defaultdict(_Acc)
     for cid, day in session.execute(
         select(Contact.candidate_id, Contact.contact_date).where(
@@ -178,42 +201,29 @@ def build_worklist(
         if a.benefit_start is None or start < a.benefit_start:
             a.benefit_start = start
 
-    if stale_profile_days is None and any(a.has_referred_profile for a in acc.values()):
-        stale_profile_days = load_settings(session).stale_after_days
-    items: list[WorklistItem] = []
-    for cid, first, last, registered in people:
-        a = acc[cid]
-        latest = a.latest
-        facts = CandidateFacts(
-            candidate_id=cid,
-            registered_on=registered,
-            track=_track(a),
-            contact_dates=tuple(a.contacts),
-            has_open_route=a.open_route_start is not None,
-            open_route_start=a.open_route_start,
-            provisions=tuple(a.provisions),
-            open_referral_dates=tuple(a.referrals),
-            exemption_reviews=tuple(d for d in a.exemption_reviews if d is not None),
-            classification_review=latest.review_date if latest is not None else None,
-            has_classification=latest is not None
-            and (latest.segment is not None or latest.ladder_step is not None),
-            last_assessment=latest.assessed_on if latest is not None else None,
-            follow_up_dues=tuple(a.follow_ups),
-            benefit_start=a.benefit_start,
-        )
-        found = signals(facts, today, thresholds)
-        stale = (
-            stale_profile_signal(a.profile_confirmed, today, stale_profile_days)
-            if a.has_referred_profile and stale_profile_days is not None
-            else None
-        )
-        if stale is not None:
-            found.append(stale)
-        if found:
-            items.append(WorklistItem(cid, f"{first} {last}", found))
-        if len(items) >= limit:
-            break
-    return items
+    return acc
+
+
+def _facts(cid: int, registered: date, a: _Acc) -> CandidateFacts:
+    """The domain rules' view of one candidate."""
+    latest = a.latest
+    return CandidateFacts(
+        candidate_id=cid,
+        registered_on=registered,
+        track=_track(a),
+        contact_dates=tuple(a.contacts),
+        has_open_route=a.open_route_start is not None,
+        open_route_start=a.open_route_start,
+        provisions=tuple(a.provisions),
+        open_referral_dates=tuple(a.referrals),
+        exemption_reviews=tuple(d for d in a.exemption_reviews if d is not None),
+        classification_review=latest.review_date if latest is not None else None,
+        has_classification=latest is not None
+        and (latest.segment is not None or latest.ladder_step is not None),
+        last_assessment=latest.assessed_on if latest is not None else None,
+        follow_up_dues=tuple(a.follow_ups),
+        benefit_start=a.benefit_start,
+    )
 
 
 def signal_counts(items: list[WorklistItem]) -> dict[str, int]:
