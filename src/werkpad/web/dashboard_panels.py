@@ -501,3 +501,44 @@ def _durable_cost_panel(
     return Panel("kosten-duurzaam", "Netto kosten per duurzame uitstroom naar werk",
                  _kpi("net_cost_per_durable_exit"), lead, chart, published, success=success,
                  notes=notes)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One figure at the top of the dashboard, taken from a panel's published table."""
+
+    key: str
+    figure: str
+    what: str
+
+
+HEADLINES = 6
+
+
+def _is_zero(text: str) -> bool:
+    return text.strip() in ("0", "0,0", "–", "-", "x", "<10", "")
+
+
+def headlines(panels: list[Panel]) -> list[Headline]:
+    """The first numeric figure of each panel's total row (a row labelled ``Totaal``), else of
+    its latest row that has a figure; panels whose figures are all empty or hidden are skipped.
+    Suppressed cells stay suppressed: the text is the published one."""
+    found: list[Headline] = []
+    for panel in panels:
+        rows = panel.table.rows
+        totals = [r for r in rows if r and r[0].text.strip().lower() == "totaal"]
+        candidates = totals or list(reversed(rows))
+        for row in candidates:
+            index = next(
+                (i for i, c in enumerate(row) if i > 0 and c.numeric and not _is_zero(c.text)),
+                None,
+            )
+            if index is None:
+                continue
+            label = panel.table.headers[index].lower()
+            where = "" if row[0].numeric else f" ({row[0].text})"
+            found.append(Headline(panel.key, row[index].text, f"{panel.title}: {label}{where}"))
+            break
+        if len(found) >= HEADLINES:
+            break
+    return found

@@ -22,7 +22,7 @@ from werkpad.web.dashboard_filters import (
     parse_filters,
     parse_reference_date,
 )
-from werkpad.web.dashboard_panels import ViewOptions, build_board
+from werkpad.web.dashboard_panels import ViewOptions, build_board, headlines
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -102,6 +102,7 @@ def dashboard(
         "dashboard.html",
         {
             "board": board,
+            "headlines": headlines(board.panels),
             "figures_as_of": figures.as_of,
             "filters": filters,
             "errors": errors,
