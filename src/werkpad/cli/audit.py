@@ -12,9 +12,10 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import IntegrityError
 
+from werkpad.cli.keyfiles import write_new_key
 from werkpad.config import database_url
 from werkpad.domain.errors import ValidationFailed
-from werkpad.protected.keys import MissingKey, write_key_file
+from werkpad.protected.keys import MissingKey
 from werkpad.services.audit_chain import (
     AuditChainBroken,
     load_audit_key,
@@ -49,14 +50,10 @@ def keygen_command(
     out: Annotated[Path, typer.Option("--out", help="Nieuw sleutelbestand (buiten de database)")],
 ) -> None:
     """Maak een nieuwe auditsleutel (alleen leesbaar voor de eigenaar)."""
-    try:
-        path = write_key_file(out)
-    except FileExistsError as exists:
-        console.print(f"[red]{exists}[/red]")
-        raise typer.Exit(code=1) from exists
-    console.print(
-        f"Auditsleutel geschreven naar {path}. Geef hem alleen aan de verzegeltaak en de "
-        "controleur, niet aan wie de database beheert."
+    write_new_key(
+        out,
+        "Auditsleutel geschreven naar {path}. Geef hem alleen aan de verzegeltaak en de "
+        "controleur, niet aan wie de database beheert.",
     )
 
 

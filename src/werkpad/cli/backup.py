@@ -24,8 +24,8 @@ from werkpad.backup import (
     restore_database,
 )
 from werkpad.cli.audit_trail import record_cli, where
+from werkpad.cli.keyfiles import write_new_key
 from werkpad.config import database_url
-from werkpad.protected.keys import write_key_file
 from werkpad.store.db import make_engine
 
 console = Console()
@@ -99,15 +99,11 @@ def keygen_command(
     out: Annotated[Path, typer.Option("--out", help="Nieuw sleutelbestand (niet bij de back-ups)")],
 ) -> None:
     """Maak een nieuwe back-upsleutel (alleen leesbaar voor de eigenaar)."""
-    try:
-        path = write_key_file(out)
-    except FileExistsError as exists:
-        console.print(f"[red]{exists}[/red]")
-        raise typer.Exit(code=1) from exists
-    console.print(
-        f"Back-upsleutel geschreven naar {path}. Bewaar hem buiten de database en apart van de "
+    write_new_key(
+        out,
+        "Back-upsleutel geschreven naar {path}. Bewaar hem buiten de database en apart van de "
         "back-ups (bijvoorbeeld in de kluis van de beheerders): zonder deze sleutel is geen "
-        "back-up meer terug te zetten."
+        "back-up meer terug te zetten.",
     )
 
 

@@ -12,9 +12,10 @@ import typer
 from rich.console import Console
 
 from werkpad.cli.audit_trail import record_cli, where
+from werkpad.cli.keyfiles import write_new_key
 from werkpad.config import database_url
 from werkpad.exporting.analytics import FORMATS, export_analytics
-from werkpad.exporting.pseudonym import MissingKey, load_key, write_key_file
+from werkpad.exporting.pseudonym import MissingKey, load_key
 from werkpad.store.db import make_engine
 
 export_app = typer.Typer(
@@ -146,12 +147,8 @@ def keygen_command(
     out: Annotated[Path, typer.Option("--out", help="Nieuw sleutelbestand (buiten de repo)")],
 ) -> None:
     """Maak een nieuwe pseudonimiseringssleutel (alleen leesbaar voor de eigenaar)."""
-    try:
-        path = write_key_file(out)
-    except FileExistsError as exists:
-        console.print(f"[red]{exists}[/red]")
-        raise typer.Exit(code=1) from exists
-    console.print(
-        f"Sleutel geschreven naar {path}. Bewaar hem veilig en buiten de database: wie de "
-        "sleutel kwijtraakt, kan nieuwe exports niet meer aan oude koppelen."
+    write_new_key(
+        out,
+        "Sleutel geschreven naar {path}. Bewaar hem veilig en buiten de database: wie de "
+        "sleutel kwijtraakt, kan nieuwe exports niet meer aan oude koppelen.",
     )
