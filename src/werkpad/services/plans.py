@@ -421,4 +421,5 @@ def change_provision_dates(
 
 def provision_type_names(session: Session) -> dict[str, str]:
     """The name of every provision type by its code, for screens that list codes."""
-    return dict(session.execute(select(ProvisionType.code, ProvisionType.name)).tuples().all())
+    rows = session.execute(select(ProvisionType.code, ProvisionType.name)).all()
+    return {str(code): str(name) for code, name in rows}
