@@ -10,9 +10,10 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from werkpad.config import IpNetwork
+from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.sessions import SessionPolicy, resolve_session
-from werkpad.store.models import User, WebSession
-from werkpad.web.errors import Forbidden, NotAuthenticated
+from werkpad.store.models import Candidate, User, WebSession
+from werkpad.web.errors import Forbidden, NotAuthenticated, NotFound
 from werkpad.web.security import check_csrf, delete_cookie_later
 
 ALL_ROLES = ("KLANTMANAGER", "ACCOUNTMANAGER", "TEAMLEIDER", "ANALIST", "BEHEERDER")
@@ -111,3 +112,15 @@ def client_ip(request: Request) -> str | None:
             except ValueError:
                 return peer  # garbage from the client: keep the proxy's own address
     return peer
+
+
+def readable_candidate(db: Session, user: User, candidate_id: int) -> Candidate:
+    """The candidate this user may read: 403 outside the user's scope, 404 when unknown.
+    The one guard every page and API route of a person's file goes through."""
+    try:
+        candidate = get_readable_candidate(db, user, candidate_id)
+    except AccessDenied as exc:
+        raise Forbidden from exc
+    if candidate is None:
+        raise NotFound
+    return candidate

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
 from werkpad.services import corrections
-from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_event, record_read
 from werkpad.services.candidate_file import (
     load_candidate_file,
@@ -23,8 +22,15 @@ from werkpad.services.caseload import list_caseload
 from werkpad.services.exits import ExitResult
 from werkpad.services.matching import candidates_for_vacancy
 from werkpad.services.proposals import candidate_reference
-from werkpad.store.models import Candidate, User, Vacancy
-from werkpad.web.auth import ALL_ROLES, CASE_ROLES, client_ip, get_session, require_role
+from werkpad.store.models import User, Vacancy
+from werkpad.web.auth import (
+    ALL_ROLES,
+    CASE_ROLES,
+    client_ip,
+    get_session,
+    readable_candidate,
+    require_role,
+)
 from werkpad.web.errors import Forbidden, NotFound
 from werkpad.web.params import DbId, QueryDbId
 from werkpad.web.schemas import (
@@ -56,16 +62,6 @@ NO_ACCESS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _readable(db: Session, user: User, candidate_id: int) -> Candidate:
-    try:
-        candidate = get_readable_candidate(db, user, candidate_id)
-    except AccessDenied as exc:
-        raise Forbidden from exc
-    if candidate is None:
-        raise NotFound
-    return candidate
-
-
 @router.get("/candidates", response_model=CandidatePage)
 def list_candidates(
     request: Request,
@@ -93,7 +89,7 @@ def get_candidate(
     db: Session = Depends(get_session),
 ) -> CandidateDetail:
     """The candidate file; every call is written to the audit log."""
-    candidate = _readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     record_read(db, user, candidate.id, purpose=API_PURPOSE, ip=client_ip(request))
     detail = CandidateDetail.of(load_candidate_file(db, candidate))
     db.commit()
@@ -178,7 +174,7 @@ def _correction(
     object_id: int,
     run: Any,
 ) -> Any:
-    candidate = _readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     record = corrections.find_record(db, candidate, object_type, object_id)
     if record is None:
         raise NotFound
@@ -293,7 +289,7 @@ def list_corrections(
     db: Session = Depends(get_session),
 ) -> list[CorrectionOut]:
     """The correction history of the file, newest first (audit-logged as a file read)."""
-    candidate = _readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     record_read(db, user, candidate.id, purpose=API_PURPOSE, ip=client_ip(request))
     out = [CorrectionOut.of(h.correction) for h in corrections.corrections_of(db, candidate.id)]
     db.commit()
@@ -318,7 +314,7 @@ def _step(
     body: dict[str, Any],
     object_id: int | None,
 ) -> Any:
-    candidate = _readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     with_id = name in chain.OBJECT_ACTIONS
     if name not in chain.ACTIONS or with_id != (object_id is not None):
         raise NotFound
@@ -378,7 +374,7 @@ def list_routes(
     db: Session = Depends(get_session),
 ) -> list[RouteOut]:
     """The routes of one candidate with their provisions (audit-logged as a file read)."""
-    candidate = _readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     record_read(db, user, candidate.id, purpose=ROUTES_PURPOSE, ip=client_ip(request))
     routes = [RouteOut.of(r) for r in routes_of_candidate(db, candidate.id)]
     db.commit()
@@ -396,7 +392,7 @@ def get_route(
     route = load_route(db, route_id)
     if route is None:
         raise NotFound
-    candidate = _readable(db, user, route.candidate_id)
+    candidate = readable_candidate(db, user, route.candidate_id)
     record_read(db, user, candidate.id, purpose=ROUTES_PURPOSE, ip=client_ip(request))
     out = RouteOut.of(route)
     db.commit()

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
 from werkpad.services import corrections
-from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_event, record_read
 from werkpad.services.candidates import (
     INTAKE_FIELDS,
@@ -22,7 +21,7 @@ from werkpad.services.candidates import (
 )
 from werkpad.services.caseload import team_klantmanagers
 from werkpad.store.models import Candidate, User
-from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
+from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
 from werkpad.web.errors import Forbidden, NotFound
 from werkpad.web.params import DbId
 from werkpad.web.templating import templates
@@ -134,16 +133,6 @@ def audit_duplicate_checks(
 CORRECTION_PURPOSE = "Kandidaatdossier ingezien voor correctie (web)"
 
 
-def _readable(db: Session, user: User, candidate_id: int) -> Candidate:
-    try:
-        candidate = get_readable_candidate(db, user, candidate_id)
-    except AccessDenied as exc:
-        raise Forbidden from exc
-    if candidate is None:
-        raise NotFound
-    return candidate
-
-
 def _record(db: Session, candidate: Candidate, object_type: str, object_id: int) -> Any:
     record = corrections.find_record(db, candidate, object_type, object_id)
     if record is None:
@@ -200,7 +189,7 @@ def correction_form(
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    candidate = _readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     record = _record(db, candidate, object_type, object_id)
     return _correction_page(request, db, user, candidate, object_type, record)
 
@@ -215,7 +204,7 @@ async def _apply(
     section: str,
     action: Callable[[Candidate, Any, dict[str, Any]], Any],
 ) -> Response:
-    candidate = _readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     record = _record(db, candidate, object_type, object_id)
     form = await request.form()
     data = {k: str(v) for k, v in form.items() if k != "csrf_token"}
@@ -227,7 +216,7 @@ async def _apply(
         errors: dict[str, str] = {}
         for error in exc.errors:
             errors.setdefault(error.field, error.message)
-        candidate = _readable(db, user, candidate_id)
+        candidate = readable_candidate(db, user, candidate_id)
         record = _record(db, candidate, object_type, object_id)
         shown = {**corrections.current_values(record, object_type), **data}
         return _correction_page(

@@ -24,7 +24,6 @@ from werkpad.domain.lifecycle import (
     OPEN_PROVISION_STATES,
     PROVISION,
 )
-from werkpad.services.access import AccessDenied, get_readable_candidate
 from werkpad.services.audit import record_read
 from werkpad.services.candidate_file import file_extras, load_candidate_file
 from werkpad.services.candidate_summary import summarise_candidate
@@ -71,8 +70,8 @@ from werkpad.store.models import (
     Route,
     User,
 )
-from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
-from werkpad.web.errors import Forbidden, NotFound
+from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
+from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId
 from werkpad.web.templating import templates
 from werkpad.web.views.candidate import FILE_PURPOSE
@@ -174,16 +173,6 @@ ACTIONS: dict[str, Action] = {
     "uitkering": lambda db, u, c, d, t, _: restart_benefit(db, u, c, d, today=t),
     "uitkeringseinde": _benefit_end,
 }
-
-
-def readable(db: Session, user: User, candidate_id: int) -> Candidate:
-    try:
-        candidate = get_readable_candidate(db, user, candidate_id)
-    except AccessDenied as exc:
-        raise Forbidden from exc
-    if candidate is None:
-        raise NotFound
-    return candidate
 
 
 def run_action(
@@ -309,7 +298,7 @@ def candidate_file(
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    return render_candidate(request, db, user, readable(db, user, candidate_id))
+    return render_candidate(request, db, user, readable_candidate(db, user, candidate_id))
 
 
 async def _post(
@@ -320,7 +309,7 @@ async def _post(
     name: str,
     object_id: int | None = None,
 ) -> Response:
-    candidate = readable(db, user, candidate_id)
+    candidate = readable_candidate(db, user, candidate_id)
     data = await form_data(request)
     try:
         run_action(db, user, candidate, name, data, request.app.state.clock.today(), object_id)
@@ -328,7 +317,7 @@ async def _post(
         errors: dict[str, str] = {}
         for error in exc.errors:
             errors.setdefault(error.field, error.message)
-        candidate = readable(db, user, candidate_id)
+        candidate = readable_candidate(db, user, candidate_id)
         return render_candidate(
             request,
             db,
