@@ -10,7 +10,7 @@ reference date and success definition to every row, so each figure says how it w
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -67,6 +67,7 @@ class KpiContext:
     targets_path: str | None = None
     facts: CodeFacts = field(default_factory=CodeFacts.from_code_lists)
     induction_weeks: int = 8
+    bridge_months: int = long_stay.DEFAULT_BRIDGE_MONTHS
 
     @classmethod
     def for_snapshot(
@@ -76,6 +77,22 @@ class KpiContext:
         chosen = list(years) if years is not None else list(range(ref.year - 3, ref.year + 1))
         definition = success_definition(success) if success else success_definition()
         return cls(reference_date=ref, years=chosen, success=definition)
+
+    def with_settings(self, settings: KpiSettings) -> KpiContext:
+        """This context with the municipality's settings of the figures."""
+        return replace(
+            self, induction_weeks=settings.induction_weeks, bridge_months=settings.bridge_months
+        )
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    """What a municipality sets for the figures (the beheerder's settings page): the weeks
+    within which a new client should start the induction week, and the gap between benefit
+    spells (in months) below which the long-stay caseload counts them as one period."""
+
+    induction_weeks: int = 8
+    bridge_months: int = long_stay.DEFAULT_BRIDGE_MONTHS
 
 
 def _long(
@@ -423,6 +440,7 @@ def kpi_long_stay_caseload(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
         snap.routes,
         years=ctx.years,
         reference_date=ctx.reference_date,
+        bridge_months=ctx.bridge_months,
     )
     return _long(frame, period="year", measures=long_stay.MEASURES)
 

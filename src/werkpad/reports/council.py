@@ -11,7 +11,7 @@ targets) are shown with their Dutch label; the code stays in a small column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from werkpad.domain.codelists import code_list
 from werkpad.domain.formatting import dutch_number
 from werkpad.reports.charts import bar_chart_svg
 from werkpad.reports.effects_chapter import EffectSummary, chapter_html
+from werkpad.reports.recommendations import report_chapter
 from werkpad.reports.tables import BUDGET_LINES, PublishedTable, publish, table
 
 CSS = """
@@ -245,6 +246,24 @@ def cost_tables(
     return out
 
 
+def recommendation_tables(
+    results: pd.DataFrame,
+    ctx: KpiContext,
+    year: int,
+    tables: _Tables,
+    team_names: Mapping[int, str],
+) -> list[ReportTable]:
+    """The chapter on the evaluators' recommendations (issue 18), suppressed like every other
+    table; the per-klantmanager contact intensity is never part of it."""
+    return report_chapter(
+        results,
+        year=year,
+        years=ctx.years,
+        team_names=team_names,
+        publish=lambda key, frame, intro: tables(key, frame, intro),
+    )
+
+
 def trend_charts(results: pd.DataFrame, ctx: KpiContext) -> list[str]:
     """Work or school exits, open benefit dossiers and the net cost (saldo) per year."""
     years = [str(v) for v in ctx.years]
@@ -275,11 +294,12 @@ def build_html(
     year: int,
     threshold: int = DEFAULT_THRESHOLD,
     effects: Sequence[EffectSummary] | None = None,
+    team_names: Mapping[int, str] | None = None,
 ) -> str:
     """The whole report as one HTML document (no external files, no scripts), from the
     template ``templates/council.html``. ``threshold`` is the municipality's small-cell
     threshold; ``effects`` (from ``effects_chapter.effect_summaries``) adds the effectiveness
-    chapter."""
+    chapter. ``team_names`` labels the teams of the contact intensity (id -> name)."""
     tables = _Tables(threshold)
     return TEMPLATES.get_template("council.html").render(
         css=CSS,
@@ -292,6 +312,7 @@ def build_html(
         costs=cost_tables(results, ctx, year, tables),
         charts=trend_charts(results, ctx),
         effects=chapter_html(effects, threshold) if effects else "",
+        recommendations=recommendation_tables(results, ctx, year, tables, team_names or {}),
     )
 
 
@@ -303,12 +324,15 @@ def write_report(
     out: Path,
     threshold: int = DEFAULT_THRESHOLD,
     effects: Sequence[EffectSummary] | None = None,
+    team_names: Mapping[int, str] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``raadsrapportage-YEAR.html`` and ``.pdf`` into ``out``; returns both paths."""
     from weasyprint import HTML
 
     out.mkdir(parents=True, exist_ok=True)
-    document = build_html(results, ctx, year=year, threshold=threshold, effects=effects)
+    document = build_html(
+        results, ctx, year=year, threshold=threshold, effects=effects, team_names=team_names
+    )
     html_path = out / f"raadsrapportage-{year}.html"
     pdf_path = out / f"raadsrapportage-{year}.pdf"
     html_path.write_text(document, encoding="utf-8")

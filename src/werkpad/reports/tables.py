@@ -443,3 +443,171 @@ TABLES: dict[str, TableSpec] = {
         ),
     )
 }
+
+# --- the evaluators' recommendations (issue 18): dashboard and council report ---------------
+# The per-klantmanager contact intensity is deliberately not declared: it is no published table
+# (the teamleider's own view, web/views/team_intensity.py).
+
+
+def _speed(event: str, what: str) -> tuple[Column, ...]:
+    return (
+        Column(f"{event}_median_days", f"Mediaan dagen tot {what}", "number", 0),
+        _share(f"{event}_within_4w_pct", f"{what.capitalize()} binnen 4 weken (%)"),
+        _share(f"{event}_within_8w_pct", f"{what.capitalize()} binnen 8 weken (%)"),
+    )
+
+
+_SPEED_SHARES = {
+    f"{event}_{measure}": "judged"
+    for event in ("contact", "provision")
+    for measure in ("median_days", "within_4w_pct", "within_8w_pct")
+}
+
+RECOMMENDATION_TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "inflow_speed",
+        ("inflow_speed",),
+        (
+            Column("period", "Jaar", "text"),
+            Column("origin_label", "Gerekend vanaf", "text"),
+            Column("label", "Segment", "text"),
+            Column("new_clients", "Nieuwe klanten"),
+            Column("judged", "Minstens 8 weken oud"),
+            *_speed("contact", "eerste contact"),
+            *_speed("provision", "eerste voorziening"),
+        ),
+        counts=("new_clients", "judged"),
+        shares=_SPEED_SHARES,
+        total=("label", "Totaal"),
+        block="block",
+    ),
+    TableSpec(
+        "induction_week_uptake",
+        ("induction_week_uptake",),
+        (
+            Column("period", "Jaar", "text"),
+            Column("label", "Segment", "text"),
+            Column("new_clients", "Nieuwe klanten"),
+            Column("judged", "Oud genoeg om te beoordelen"),
+            Column("started", "Inwerkweek gestart"),
+            _share("started_pct", "Aandeel gestart (%)"),
+        ),
+        counts=("new_clients", "judged", "started"),
+        shares={"started_pct": "started"},
+        total=("label", "Totaal"),
+        block="period",
+    ),
+    TableSpec(
+        "contact_intensity_by_track",
+        ("contact_intensity",),
+        (
+            Column("period", "Jaar", "text"),
+            Column("track", "Spoor", "text"),
+            Column("candidates", "Kandidaten in dienst"),
+            Column("years_in_service", "Jaren in dienst", "number"),
+            Column("contacts", "Contacten"),
+            Column("contacts_per_year", "Contacten per jaar in dienst", "number"),
+            Column("below_norm", "Onder de norm"),
+            _share("below_norm_pct", "Aandeel onder de norm (%)"),
+        ),
+        counts=("candidates", "contacts", "below_norm"),
+        shares={
+            "below_norm_pct": "below_norm",
+            "contacts_per_year": "candidates",
+            "years_in_service": "candidates",
+        },
+        total=("track", "Totaal"),
+        block="period",
+    ),
+    TableSpec(
+        "contact_intensity_by_team",
+        ("contact_intensity",),
+        (
+            Column("period", "Jaar", "text"),
+            Column("label", "Team", "text"),
+            Column("candidates", "Kandidaten in dienst"),
+            Column("years_in_service", "Jaren in dienst", "number"),
+            Column("contacts", "Contacten"),
+            Column("contacts_per_year", "Contacten per jaar in dienst", "number"),
+            Column("below_norm", "Onder de norm"),
+            _share("below_norm_pct", "Aandeel onder de norm (%)"),
+        ),
+        counts=("candidates", "contacts", "below_norm"),
+        shares={
+            "below_norm_pct": "below_norm",
+            "contacts_per_year": "candidates",
+            "years_in_service": "candidates",
+        },
+        total=("label", "Totaal"),
+        block="period",
+    ),
+    TableSpec(
+        "lks_placements",
+        ("lks_placements",),
+        (
+            Column("period", "Jaar", "text"),
+            Column("started", "Gestart"),
+            Column("running", "Lopend op 31-12"),
+            Column("mean_loonwaarde_pct", "Gem. loonwaarde (%)", "number"),
+            Column("mean_hours", "Gem. uren per week", "number"),
+            Column("spending", "Uitgaven loonkostensubsidie", "money"),
+            Column("judged", "Gestart, 12 maanden voorbij"),
+            Column("in_work_12m", "Na 12 maanden aan het werk"),
+            _share("in_work_12m_pct", "Aandeel na 12 maanden aan het werk (%)"),
+        ),
+        counts=("started", "running", "judged", "in_work_12m"),
+        shares={
+            "mean_loonwaarde_pct": "started",
+            "mean_hours": "started",
+            "in_work_12m_pct": "in_work_12m",
+        },
+    ),
+    TableSpec(
+        "participation_outcomes",
+        ("participation_outcomes",),
+        (
+            Column("period", "Jaar", "text"),
+            Column("label", "Uitkomst", "text"),
+            Column("persons", "In het participatiesegment op 1 januari"),
+            Column("count", "Met deze uitkomst"),
+            _share("share_pct", "Aandeel (%)"),
+        ),
+        counts=("persons", "count"),
+        shares={"share_pct": "count"},
+    ),
+    TableSpec(
+        "long_stay_caseload",
+        ("long_stay_caseload",),
+        (
+            Column("period", "Jaar", "text"),
+            Column("on_benefit", "In de uitkering op 31-12"),
+            Column("over_3y", "Langer dan 3 jaar"),
+            _share("over_3y_pct", "Aandeel langer dan 3 jaar (%)"),
+            Column("over_5y", "Langer dan 5 jaar"),
+            _share("over_5y_pct", "Aandeel langer dan 5 jaar (%)"),
+            Column("over_3y_seen", "Langer dan 3 jaar, gezien in 12 maanden"),
+            _share("over_3y_seen_pct", "Aandeel gezien (%)"),
+        ),
+        counts=("on_benefit", "over_3y", "over_5y", "over_3y_seen"),
+        shares={
+            "over_3y_pct": "over_3y",
+            "over_5y_pct": "over_5y",
+            "over_3y_seen_pct": "over_3y_seen",
+        },
+    ),
+    TableSpec(
+        "life_domains",
+        ("life_domains",),
+        (
+            Column("label", "Leefgebied", "text"),
+            Column("assessed", "Met ZRM-score"),
+            Column("with_problem", "Met een probleem"),
+            _share("with_problem_pct", "Aandeel met een probleem (%)"),
+            Column("flanking", "Flankerende voorziening gekregen"),
+            _share("flanking_pct", "Aandeel met flankerende voorziening (%)"),
+        ),
+        counts=("assessed", "with_problem", "flanking"),
+        shares={"with_problem_pct": "with_problem", "flanking_pct": "flanking"},
+    ),
+)
+TABLES.update({spec.key: spec for spec in RECOMMENDATION_TABLES})

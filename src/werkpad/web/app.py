@@ -45,6 +45,7 @@ from werkpad.web.views import (
     login,
     matching,
     team,
+    team_intensity,
     vacancies,
 )
 
@@ -85,6 +86,7 @@ PAGE_ROUTERS = (
     employers.router,
     vacancies.router,
     team.router,
+    team_intensity.router,
     dashboard.router,
     effects.router,
     drilldown.router,
