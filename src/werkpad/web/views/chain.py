@@ -40,6 +40,7 @@ from werkpad.services.exits import (
     restart_benefit,
     returns_of_candidate,
 )
+from werkpad.services.life_domains import life_domains_for_file
 from werkpad.services.plans import (
     add_provision,
     cancel_provision,
@@ -274,6 +275,7 @@ def render_candidate(
         "errors": errors or {},
         "values": values or {},
         **file_extras(db, file),
+        "life_domains": life_domains_for_file(db, user, file.candidate),
     }
     db.commit()
     return templates.TemplateResponse(request, "candidate.html", context, status_code=status_code)
