@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -291,6 +291,11 @@ async def form_data(request: Request) -> dict[str, Any]:
     return data
 
 
+# The chain's forms, read on the event loop so that the handlers stay plain ``def`` (their
+# database work runs in the thread pool, ``web.posted``).
+SubmittedData = Annotated[dict[str, Any], Depends(form_data)]
+
+
 @router.get("/kandidaten/{candidate_id}", response_class=HTMLResponse)
 def candidate_file(
     request: Request,
@@ -301,8 +306,9 @@ def candidate_file(
     return render_candidate(request, db, user, readable_candidate(db, user, candidate_id))
 
 
-async def _post(
+def _post(
     request: Request,
+    data: dict[str, Any],
     db: Session,
     user: User,
     candidate_id: DbId,
@@ -310,7 +316,6 @@ async def _post(
     object_id: int | None = None,
 ) -> Response:
     candidate = readable_candidate(db, user, candidate_id)
-    data = await form_data(request)
     try:
         run_action(db, user, candidate, name, data, request.app.state.clock.today(), object_id)
     except ValidationFailed as exc:
@@ -333,8 +338,9 @@ async def _post(
 
 
 @router.post("/kandidaten/{candidate_id}/{name}", response_class=HTMLResponse)
-async def chain_step(
+def chain_step(
     request: Request,
+    data: SubmittedData,
     candidate_id: DbId,
     name: str,
     user: User = Depends(require_role(*CASE_ROLES)),
@@ -342,12 +348,13 @@ async def chain_step(
 ) -> Response:
     if name not in ACTIONS or name in OBJECT_ACTIONS:
         raise NotFound
-    return await _post(request, db, user, candidate_id, name)
+    return _post(request, data, db, user, candidate_id, name)
 
 
 @router.post("/kandidaten/{candidate_id}/{name}/{object_id}", response_class=HTMLResponse)
-async def chain_step_on(
+def chain_step_on(
     request: Request,
+    data: SubmittedData,
     candidate_id: DbId,
     name: str,
     object_id: DbId,
@@ -356,4 +363,4 @@ async def chain_step_on(
 ) -> Response:
     if name not in OBJECT_ACTIONS:
         raise NotFound
-    return await _post(request, db, user, candidate_id, name, object_id)
+    return _post(request, data, db, user, candidate_id, name, object_id)
