@@ -5,7 +5,8 @@ are stale with one cheap query (``werkpad.services.figures``).
 ORM writes bump it by themselves: a ``before_flush`` hook on every session looks for new,
 deleted or changed rows of the tables the snapshot reads (``services.snapshot.load_snapshot``)
 and a ``before_commit`` hook bumps the counter as the transaction's last statement. Core
-writes (imports, the synthetic load, a restore) call :func:`bump_figures_version` on their connection.
+writes (imports, the synthetic load, a restore) call :func:`bump_figures_version`
+on their connection.
 """
 
 from __future__ import annotations
