@@ -63,12 +63,13 @@ def read_figures_version(bind: Engine | Connection) -> int:
     return int(bind.execute(statement).scalar() or 0)
 
 
-def bump_figures_version(conn: Connection) -> None:
+def bump_figures_version(conn: Connection, row_id: int = ROW_ID) -> None:
     """Add one to the version inside the caller's transaction; the first bump creates the row
     (one upsert, so two first writers cannot both insert it). On PostgreSQL the row lock
-    orders concurrent writers until their commit, so call it last (ORM sessions do)."""
+    orders concurrent writers until their commit, so call it last (ORM sessions do).
+    ``row_id`` picks another counter of the table (``store.choices_version``)."""
     insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(FiguresVersion).values(id=ROW_ID, version=1)
+    statement = insert(FiguresVersion).values(id=row_id, version=1)
     conn.execute(
         statement.on_conflict_do_update(
             index_elements=[FiguresVersion.id], set_={"version": FiguresVersion.version + 1}

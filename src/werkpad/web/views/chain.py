@@ -29,6 +29,7 @@ from werkpad.services.candidate_file import file_extras, load_candidate_file
 from werkpad.services.candidate_summary import summarise_candidate
 from werkpad.services.caseload import age_on
 from werkpad.services.casework import add_contact, add_exemption
+from werkpad.services.choices import choice_lists
 from werkpad.services.configuration import load_configuration
 from werkpad.services.diagnosis import propose_route, record_assessment
 from werkpad.services.exits import (
@@ -43,7 +44,6 @@ from werkpad.services.exits import (
 from werkpad.services.plans import (
     add_provision,
     cancel_provision,
-    catalogue,
     change_provision_dates,
     complete_provision,
     create_plan,
@@ -52,7 +52,6 @@ from werkpad.services.plans import (
     start_route,
     stop_provision,
 )
-from werkpad.services.plans import providers as list_providers
 from werkpad.services.referrals import (
     PROFILE_LIST_FIELDS,
     confirm_work_profile,
@@ -62,7 +61,6 @@ from werkpad.services.referrals import (
 from werkpad.store.models import (
     BenefitSpell,
     Candidate,
-    Employer,
     FollowUp,
     Placement,
     Plan,
@@ -91,7 +89,6 @@ OBJECT_ACTIONS = (
     "nazorg",
     "uitkeringseinde",
 )
-MAX_EMPLOYERS = 500
 PROVISION_STEPS = ("resultaat", "starten", "stoppen", "annuleren", "datums")
 
 
@@ -205,13 +202,12 @@ class Choices:
 
     @staticmethod
     def load(db: Session) -> Choices:
+        lists = choice_lists(db)  # cached per version of the lists (services.choices)
         return Choices(
             config=load_configuration(db),
-            catalogue=catalogue(db),
-            providers=list_providers(db),
-            employers=list(
-                db.scalars(select(Employer).order_by(Employer.name).limit(MAX_EMPLOYERS))
-            ),
+            catalogue=list(lists.catalogue),
+            providers=list(lists.providers),
+            employers=list(lists.employers),
         )
 
 
