@@ -7,16 +7,29 @@ the figures bumps in its own transaction (``werkpad.store.figures_version``). Ea
 reads that counter once (one cheap query) and uses its cached copy only when the versions
 match, so several worker processes stay correct without telling each other anything.
 
-Loading a snapshot takes seconds at municipality scale; concurrent requests for the same stale
-key wait for the one thread loading it (a lock per key) instead of each loading it again.
+Loading a snapshot takes seconds at municipality scale, so a write never makes a request wait
+for it (stale-while-revalidate, issue 14):
+
+- cold (nothing loaded yet in this process): one thread loads, concurrent requests for the
+  same key wait for it and share the result (a lock per key);
+- stale (a write bumped the version): the request gets the previous figures at once (the page
+  says "Cijfers van hh:mm") while one background thread loads the new ones. A request waits
+  for that thread only when the last load took less than ``max_wait`` seconds (small
+  municipalities and tests see their write at once);
+- a burst of writes does not make a rebuild storm: at most one rebuild per key is in flight,
+  and the next starts no sooner than ``REBUILD_PAUSE_FACTOR`` times the last load's duration
+  after the previous one started (at most ``MAX_PAUSE_S``), so rebuilding takes at most a
+  sixth of one core per worker and new figures show within about a minute of a write.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -30,6 +43,10 @@ from werkpad.store.figures_version import read_figures_version
 T = TypeVar("T")
 MAX_ITEMS = 64  # boards per filter choice and effect estimates; snapshots count too
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+MAX_WAIT_S = 1.0  # the longest a request waits for new figures after a write
+REBUILD_PAUSE_FACTOR = 5.0
+MAX_PAUSE_S = 60.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,15 +56,37 @@ class _Entry:
     value: object
 
 
+@dataclass
+class _Rebuild:
+    """The background rebuild of one key: at most one in flight."""
+
+    running: bool = False
+    loading_since: float | None = None  # monotonic; None while pausing or idle
+    last_started: float = float("-inf")
+    last_seconds: float = 0.0  # how long the last load of this key took
+    done: threading.Event = field(default_factory=threading.Event)
+
+
 class Figures:
     """Per-process cache of figures, valid for one figures version (see the module text)."""
 
-    def __init__(self, engine: Engine, *, max_items: int = MAX_ITEMS) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_items: int = MAX_ITEMS,
+        max_wait: float = MAX_WAIT_S,
+        min_pause: float = 0.0,
+    ) -> None:
         self.engine = engine
         self.max_items = max_items
-        self._guard = threading.Lock()  # guards the two dicts, never held while loading
+        self.max_wait = max_wait
+        self.min_pause = min_pause  # seconds between rebuild starts, whatever the load took
+        self._guard = threading.Lock()  # guards the dicts, never held while loading
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._locks: dict[Hashable, threading.Lock] = {}
+        self._rebuilds: dict[Hashable, _Rebuild] = {}
+        self._closing = threading.Event()
 
     def current(self) -> FiguresView:
         """The figures as of the database's current version (one query)."""
@@ -60,18 +99,34 @@ class Figures:
     def _fresh(self, key: Hashable, version: int) -> _Entry | None:
         with self._guard:
             entry = self._entries.get(key)
-            if entry is None or entry.version != version:
+            if entry is None or entry.version < version:
                 return None
             self._entries.move_to_end(key)
             return entry
 
+    def _latest(self, key: Hashable) -> _Entry | None:
+        with self._guard:
+            return self._entries.get(key)
+
     def _store(self, key: Hashable, entry: _Entry) -> None:
         with self._guard:
+            current = self._entries.get(key)
+            if current is not None and current.version > entry.version:
+                return  # a newer load finished first
             self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_items:
                 old, _ = self._entries.popitem(last=False)
                 self._locks.pop(old, None)
+                self._rebuilds.pop(old, None)
+
+    def _load(self, key: Hashable, version: int, compute: Callable[[], object]) -> _Entry:
+        started = time.monotonic()
+        entry = _Entry(version, datetime.now(UTC), compute())
+        with self._guard:
+            self._rebuilds.setdefault(key, _Rebuild()).last_seconds = time.monotonic() - started
+        self._store(key, entry)
+        return entry
 
     def entry(self, key: Hashable, version: int, compute: Callable[[], object]) -> _Entry:
         """The value for ``key`` at ``version``: cached, or computed once while concurrent
@@ -83,9 +138,75 @@ class Figures:
             hit = self._fresh(key, version)  # loaded by the thread we waited for
             if hit is not None:
                 return hit
-            entry = _Entry(version, datetime.now(UTC), compute())
-            self._store(key, entry)
-            return entry
+            return self._load(key, version, compute)
+
+    def entry_or_previous(
+        self, key: Hashable, version: int, compute: Callable[[], object]
+    ) -> _Entry:
+        """Like :meth:`entry`, but when an older version is cached, that one comes back at
+        once (or within ``max_wait``) while one background thread computes the new one."""
+        hit = self._fresh(key, version)
+        if hit is not None:
+            return hit
+        previous = self._latest(key)
+        if previous is None:
+            return self.entry(key, version, compute)
+        done, wait = self._start_rebuild(key, compute)
+        if wait > 0:
+            done.wait(wait)
+        return self._latest(key) or previous
+
+    def _start_rebuild(
+        self, key: Hashable, compute: Callable[[], object]
+    ) -> tuple[threading.Event, float]:
+        """The event of the rebuild of ``key`` (started now unless one is in flight) and how
+        long the caller may wait for it."""
+        now = time.monotonic()
+        with self._guard:
+            rebuild = self._rebuilds.setdefault(key, _Rebuild())
+            if not rebuild.running:
+                rebuild.running = True
+                rebuild.done = threading.Event()
+                pause = min(
+                    MAX_PAUSE_S, max(self.min_pause, REBUILD_PAUSE_FACTOR * rebuild.last_seconds)
+                )
+                delay = max(0.0, rebuild.last_started + pause - now)
+                threading.Thread(
+                    target=self._rebuild,
+                    args=(key, compute, rebuild, delay),
+                    name=f"figures-rebuild-{key!r}"[:60],
+                    daemon=True,
+                ).start()
+                if delay > 0:
+                    return rebuild.done, 0.0
+                rebuild.loading_since = now
+                loading_for = 0.0
+            elif rebuild.loading_since is None:
+                return rebuild.done, 0.0  # pausing after the last rebuild: don't wait
+            else:
+                loading_for = now - rebuild.loading_since
+            expected_left = rebuild.last_seconds - loading_for
+            wait = self.max_wait - loading_for if expected_left <= self.max_wait else 0.0
+            return rebuild.done, max(0.0, wait)
+
+    def _rebuild(
+        self, key: Hashable, compute: Callable[[], object], rebuild: _Rebuild, delay: float
+    ) -> None:
+        try:
+            if delay > 0 and self._closing.wait(delay):
+                return
+            with self._lock_for(key):
+                with self._guard:
+                    rebuild.last_started = rebuild.loading_since = time.monotonic()
+                # The version before the load: a write during the load makes it stale again.
+                self._load(key, read_figures_version(self.engine), compute)
+        except Exception:  # the previous figures stay; the next request tries again
+            log.exception("rebuilding figures %r failed", key)
+        finally:
+            with self._guard:
+                rebuild.running = False
+                rebuild.loading_since = None
+            rebuild.done.set()
 
     def clear(self) -> None:
         """Forget this process's copies (the version makes this unnecessary after writes; it
@@ -94,31 +215,40 @@ class Figures:
             self._entries.clear()
             self._locks.clear()
 
+    def close(self) -> None:
+        """Cancel rebuilds that are waiting for their turn (the engine is going away)."""
+        self._closing.set()
+
 
 class FiguresView:
-    """The figures of one request: everything it reads belongs to one version."""
+    """The figures of one request: everything it derives belongs to the version of the
+    snapshot it was served (the current one, or the previous one while that is rebuilt)."""
 
     def __init__(self, figures: Figures, version: int) -> None:
         self.figures = figures
         self.version = version
         self.loaded_at: datetime | None = None
+        self.served_version: int | None = None
 
     def snapshot(self, reference_date: date) -> Snapshot:
-        """The snapshot on ``reference_date`` (see ``services.snapshot.load_snapshot``)."""
+        """The snapshot on ``reference_date`` (see ``services.snapshot.load_snapshot``); after
+        a write possibly the previous one for a little while (see the module text)."""
         engine = self.figures.engine
-        entry = self.figures.entry(
+        entry = self.figures.entry_or_previous(
             ("snapshot", reference_date),
             self.version,
             lambda: load_snapshot(engine, reference_date),
         )
         self.loaded_at = entry.loaded_at
+        self.served_version = entry.version
         assert isinstance(entry.value, Snapshot)
         return entry.value
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """A value computed from this version's snapshots (a dashboard board, an effect
-        estimate), cached under ``key`` like the snapshots themselves."""
-        entry = self.figures.entry(("derived", key), self.version, compute)
+        """A value computed from this request's snapshots (a dashboard board, an effect
+        estimate), cached under ``key`` for the version of those snapshots."""
+        version = self.version if self.served_version is None else self.served_version
+        entry = self.figures.entry(("derived", key), version, compute)
         return entry.value  # type: ignore[return-value]
 
     @property

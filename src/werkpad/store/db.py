@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from werkpad.domain.codelists import all_code_lists
+from werkpad.store import choices_version as _choices_version  # noqa: F401  (installs the hook)
 from werkpad.store import figures_version as _figures_version  # noqa: F401  (installs the hook)
 from werkpad.store.models import CodeEntry
 

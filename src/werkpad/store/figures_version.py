@@ -4,8 +4,9 @@ are stale with one cheap query (``werkpad.services.figures``).
 
 ORM writes bump it by themselves: a ``before_flush`` hook on every session looks for new,
 deleted or changed rows of the tables the snapshot reads (``services.snapshot.load_snapshot``)
-and bumps the counter in the same transaction. Core writes (imports, the synthetic load, a
-restore) call :func:`bump_figures_version` on their connection.
+and a ``before_commit`` hook bumps the counter as the transaction's last statement. Core
+writes (imports, the synthetic load, a restore) call :func:`bump_figures_version`
+on their connection.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from werkpad.store.models import FiguresVersion
 
@@ -62,12 +63,13 @@ def read_figures_version(bind: Engine | Connection) -> int:
     return int(bind.execute(statement).scalar() or 0)
 
 
-def bump_figures_version(conn: Connection) -> None:
+def bump_figures_version(conn: Connection, row_id: int = ROW_ID) -> None:
     """Add one to the version inside the caller's transaction; the first bump creates the row
     (one upsert, so two first writers cannot both insert it). On PostgreSQL the row lock
-    orders concurrent writers; it is held only until their commit."""
+    orders concurrent writers until their commit, so call it last (ORM sessions do).
+    ``row_id`` picks another counter of the table (``store.choices_version``)."""
     insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(FiguresVersion).values(id=ROW_ID, version=1)
+    statement = insert(FiguresVersion).values(id=row_id, version=1)
     conn.execute(
         statement.on_conflict_do_update(
             index_elements=[FiguresVersion.id], set_={"version": FiguresVersion.version + 1}
@@ -86,24 +88,41 @@ def _changes_figures(obj: Any, *, updated: bool) -> bool:
     return any(state.attrs[name].history.has_changes() for name in columns if name in state.attrs)
 
 
-def _bump_on_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if session.info.get("figures_bumped"):
+CHANGED = "figures_changed"
+
+
+def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(CHANGED):
         return
     changed = any(_changes_figures(o, updated=False) for o in (*session.new, *session.deleted))
     changed = changed or any(
         _changes_figures(o, updated=True) for o in session.dirty if session.is_modified(o)
     )
     if changed:
+        session.info[CHANGED] = True
+
+
+def _bump_at_commit(session: Session) -> None:
+    """Bump once per transaction, as its last statement: on PostgreSQL the version row stays
+    locked only from here to the commit, so concurrent writers queue on it for milliseconds,
+    not for the whole of each other's transactions."""
+    if session.in_nested_transaction():
+        return  # a savepoint: the outer commit bumps
+    session.flush()  # the last changes, so that they are noted too
+    if session.info.pop(CHANGED, False):
         bump_figures_version(session.connection())
-        session.info["figures_bumped"] = True
 
 
-def _forget_bump(session: Session, *_args: Any) -> None:
-    session.info.pop("figures_bumped", None)
+def _forget_after_rollback(session: Session, previous: SessionTransaction) -> None:
+    # Only the outer transaction's rollback undoes everything; after a savepoint's rollback
+    # the flag stays (at worst one needless bump, never a missed one).
+    if previous.parent is None:
+        session.info.pop(CHANGED, None)
 
 
-# Once per transaction is enough: readers see the new version when the transaction commits. A
-# commit or any rollback (a savepoint's too) forgets the bump, so a rolled-back one is redone.
-event.listen(Session, "before_flush", _bump_on_flush)
-event.listen(Session, "after_commit", _forget_bump)
-event.listen(Session, "after_soft_rollback", _forget_bump)
+# Changes are noted at every flush and the bump runs in ``before_commit``, once per transaction:
+# readers see the new version when the transaction commits, and a rolled-back transaction
+# leaves the version as it was.
+event.listen(Session, "before_flush", _note_changes)
+event.listen(Session, "before_commit", _bump_at_commit)
+event.listen(Session, "after_soft_rollback", _forget_after_rollback)

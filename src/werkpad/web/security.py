@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 from fastapi import Request
+from starlette.datastructures import FormData
 
 SECRET_KEY_FILE = Path("werkpad-secret.key")
 LOGIN_CSRF_COOKIE = "werkpad_login_csrf"
@@ -117,16 +118,35 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def submitted_csrf_token(request: Request) -> str:
+def submitted_csrf_token_in(request: Request, form: FormData | None) -> str:
+    """The token the client sent: the ``X-CSRF-Token`` header, else the form's field."""
     header = request.headers.get(CSRF_HEADER)
     if header:
         return header
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
+    if form is not None and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         value = form.get(CSRF_FORM_FIELD)
         return value if isinstance(value, str) else ""
     return ""
+
+
+async def submitted_csrf_token(request: Request) -> str:
+    if request.headers.get(CSRF_HEADER):
+        return submitted_csrf_token_in(request, None)
+    return submitted_csrf_token_in(request, await request.form())
+
+
+def verify_csrf(request: Request, submitted: str) -> None:
+    """Raise CsrfFailed when an unsafe request's ``submitted`` token is not the one of its
+    session (or, before login, of its login form). Plain code, for handlers in the thread
+    pool that already hold the form (``web.posted``)."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    expected = _session_token(request) or _login_token(request)
+    if not expected or not submitted or not secrets.compare_digest(str(expected), submitted):
+        raise CsrfFailed
 
 
 async def check_csrf(request: Request) -> None:
@@ -134,7 +154,4 @@ async def check_csrf(request: Request) -> None:
     login, of its login form)."""
     if request.method not in UNSAFE_METHODS:
         return
-    expected = _session_token(request) or _login_token(request)
-    submitted = await submitted_csrf_token(request)
-    if not expected or not submitted or not secrets.compare_digest(str(expected), submitted):
-        raise CsrfFailed
+    verify_csrf(request, await submitted_csrf_token(request))

@@ -50,6 +50,7 @@ from werkpad.store.models import Candidate, Team, User
 from werkpad.web.auth import ADMIN_ROLES, client_ip, get_session, require_role
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId, PageNumber, db_id
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/beheer")
@@ -134,12 +135,12 @@ def users(
 
 
 @router.post("/gebruikers", response_class=HTMLResponse)
-async def user_create(
+def user_create(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    form = await request.form()
     values = {k: str(form.get(k) or "") for k in USER_FIELDS}
     try:
         created = create_user(db, {**values, "password": str(form.get("password") or "")})
@@ -156,7 +157,7 @@ async def user_create(
 
 
 @router.post("/gebruikers/{user_id}/{action}", response_class=HTMLResponse)
-async def user_activation(
+def user_activation(
     request: Request,
     user_id: DbId,
     action: str,
@@ -233,12 +234,12 @@ def teams(
 
 
 @router.post("/teams", response_class=HTMLResponse)
-async def team_create(
+def team_create(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    form = await request.form()
     values = {k: str(form.get(k) or "") for k in ("name", "fte")}
     try:
         team = create_team(db, values)
@@ -371,12 +372,13 @@ def settings_form(
 
 
 @router.post("/instellingen", response_class=HTMLResponse)
-async def settings_save(
+def settings_save(
     request: Request,
+    posted: PostedForm,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = {k: str(v) for k, v in posted.items()}
     errors: dict[str, str] = {}
     for apply in (
         lambda: choose_scheme(db, form.get("scheme", "")),

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
@@ -24,6 +25,7 @@ from werkpad.store.models import Candidate, User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
 from werkpad.web.errors import Forbidden, NotFound
 from werkpad.web.params import DbId
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -65,12 +67,12 @@ def intake_form(
 
 
 @router.post("/kandidaten/nieuw", response_class=HTMLResponse)
-async def intake_submit(
+def intake_submit(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    form = await request.form()
     values = {name: str(form.get(name) or "") for name in INTAKE_FIELDS}
     confirmed = form.get(CONFIRM_FIELD) == "ja"
     checks: list[DuplicateCheck] = []
@@ -194,8 +196,9 @@ def correction_form(
     return _correction_page(request, db, user, candidate, object_type, record)
 
 
-async def _apply(
+def _apply(
     request: Request,
+    form: FormData,
     db: Session,
     user: User,
     candidate_id: DbId,
@@ -206,7 +209,6 @@ async def _apply(
 ) -> Response:
     candidate = readable_candidate(db, user, candidate_id)
     record = _record(db, candidate, object_type, object_id)
-    form = await request.form()
     data = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         action(candidate, record, data)
@@ -232,8 +234,9 @@ async def _apply(
 @router.post(
     "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}", response_class=HTMLResponse
 )
-async def correction_submit(
+def correction_submit(
     request: Request,
+    form: PostedForm,
     candidate_id: DbId,
     object_type: str,
     object_id: DbId,
@@ -241,8 +244,8 @@ async def correction_submit(
     db: Session = Depends(get_session),
 ) -> Response:
     today = request.app.state.clock.today()
-    return await _apply(
-        request, db, user, candidate_id, object_type, object_id, "correctie",
+    return _apply(
+        request, form, db, user, candidate_id, object_type, object_id, "correctie",
         lambda c, r, d: corrections.correct_record(db, user, c, object_type, r, d, today=today),
     )  # fmt: skip
 
@@ -251,16 +254,17 @@ async def correction_submit(
     "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}/verwijderen",
     response_class=HTMLResponse,
 )
-async def deletion_submit(
+def deletion_submit(
     request: Request,
+    form: PostedForm,
     candidate_id: DbId,
     object_type: str,
     object_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    return await _apply(
-        request, db, user, candidate_id, object_type, object_id, "verwijderen",
+    return _apply(
+        request, form, db, user, candidate_id, object_type, object_id, "verwijderen",
         lambda c, r, d: corrections.delete_record(db, user, c, object_type, r, d),
     )  # fmt: skip
 
@@ -269,15 +273,16 @@ async def deletion_submit(
     "/kandidaten/{candidate_id}/correctie/route/{route_id}/uitstroom-ongedaan",
     response_class=HTMLResponse,
 )
-async def undo_exit_submit(
+def undo_exit_submit(
     request: Request,
+    form: PostedForm,
     candidate_id: DbId,
     route_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     today = request.app.state.clock.today()
-    return await _apply(
-        request, db, user, candidate_id, "route", route_id, "uitstroom",
+    return _apply(
+        request, form, db, user, candidate_id, "route", route_id, "uitstroom",
         lambda c, r, d: corrections.undo_exit(db, user, c, r, d, today=today),
     )  # fmt: skip

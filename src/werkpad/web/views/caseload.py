@@ -19,6 +19,7 @@ from werkpad.services.worklist import build_worklist
 from werkpad.store.models import User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, require_role
 from werkpad.web.params import PageNumber, PageSize, db_id
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -181,13 +182,13 @@ def confirm_page(
 
 
 @router.post("/caseload/overdragen", response_class=HTMLResponse)
-async def bulk_reassign(
+def bulk_reassign(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role("TEAMLEIDER")),
     db: Session = Depends(get_session),
 ) -> Response:
     """Ticked candidates to another klantmanager: first a confirmation, then the move."""
-    form = await request.form()
     raw_ids = [str(v) for v in form.getlist("candidate_id")]
     candidate_ids = [int(v) for v in raw_ids if v.isdigit()]
     values = {k: str(form.get(k) or "") for k in ("klantmanager_id", "reason")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,6 +29,7 @@ from werkpad.services.candidate_file import file_extras, load_candidate_file
 from werkpad.services.candidate_summary import summarise_candidate
 from werkpad.services.caseload import age_on
 from werkpad.services.casework import add_contact, add_exemption
+from werkpad.services.choices import choice_lists
 from werkpad.services.configuration import load_configuration
 from werkpad.services.diagnosis import propose_route, record_assessment
 from werkpad.services.exits import (
@@ -44,7 +45,6 @@ from werkpad.services.life_domains import life_domains_for_file
 from werkpad.services.plans import (
     add_provision,
     cancel_provision,
-    catalogue,
     change_provision_dates,
     complete_provision,
     create_plan,
@@ -53,7 +53,6 @@ from werkpad.services.plans import (
     start_route,
     stop_provision,
 )
-from werkpad.services.plans import providers as list_providers
 from werkpad.services.referrals import (
     PROFILE_LIST_FIELDS,
     confirm_work_profile,
@@ -63,7 +62,6 @@ from werkpad.services.referrals import (
 from werkpad.store.models import (
     BenefitSpell,
     Candidate,
-    Employer,
     FollowUp,
     Placement,
     Plan,
@@ -92,7 +90,6 @@ OBJECT_ACTIONS = (
     "nazorg",
     "uitkeringseinde",
 )
-MAX_EMPLOYERS = 500
 PROVISION_STEPS = ("resultaat", "starten", "stoppen", "annuleren", "datums")
 
 
@@ -206,13 +203,12 @@ class Choices:
 
     @staticmethod
     def load(db: Session) -> Choices:
+        lists = choice_lists(db)  # cached per version of the lists (services.choices)
         return Choices(
             config=load_configuration(db),
-            catalogue=catalogue(db),
-            providers=list_providers(db),
-            employers=list(
-                db.scalars(select(Employer).order_by(Employer.name).limit(MAX_EMPLOYERS))
-            ),
+            catalogue=list(lists.catalogue),
+            providers=list(lists.providers),
+            employers=list(lists.employers),
         )
 
 
@@ -293,6 +289,11 @@ async def form_data(request: Request) -> dict[str, Any]:
     return data
 
 
+# The chain's forms, read on the event loop so that the handlers stay plain ``def`` (their
+# database work runs in the thread pool, ``web.posted``).
+SubmittedData = Annotated[dict[str, Any], Depends(form_data)]
+
+
 @router.get("/kandidaten/{candidate_id}", response_class=HTMLResponse)
 def candidate_file(
     request: Request,
@@ -303,8 +304,9 @@ def candidate_file(
     return render_candidate(request, db, user, readable_candidate(db, user, candidate_id))
 
 
-async def _post(
+def _post(
     request: Request,
+    data: dict[str, Any],
     db: Session,
     user: User,
     candidate_id: DbId,
@@ -312,7 +314,6 @@ async def _post(
     object_id: int | None = None,
 ) -> Response:
     candidate = readable_candidate(db, user, candidate_id)
-    data = await form_data(request)
     try:
         run_action(db, user, candidate, name, data, request.app.state.clock.today(), object_id)
     except ValidationFailed as exc:
@@ -335,8 +336,9 @@ async def _post(
 
 
 @router.post("/kandidaten/{candidate_id}/{name}", response_class=HTMLResponse)
-async def chain_step(
+def chain_step(
     request: Request,
+    data: SubmittedData,
     candidate_id: DbId,
     name: str,
     user: User = Depends(require_role(*CASE_ROLES)),
@@ -344,12 +346,13 @@ async def chain_step(
 ) -> Response:
     if name not in ACTIONS or name in OBJECT_ACTIONS:
         raise NotFound
-    return await _post(request, db, user, candidate_id, name)
+    return _post(request, data, db, user, candidate_id, name)
 
 
 @router.post("/kandidaten/{candidate_id}/{name}/{object_id}", response_class=HTMLResponse)
-async def chain_step_on(
+def chain_step_on(
     request: Request,
+    data: SubmittedData,
     candidate_id: DbId,
     name: str,
     object_id: DbId,
@@ -358,4 +361,4 @@ async def chain_step_on(
 ) -> Response:
     if name not in OBJECT_ACTIONS:
         raise NotFound
-    return await _post(request, db, user, candidate_id, name, object_id)
+    return _post(request, data, db, user, candidate_id, name, object_id)

@@ -26,6 +26,7 @@ from werkpad.store.models import Employer, User
 from werkpad.web.auth import get_session, require_role
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/werkgevers")
@@ -104,12 +105,13 @@ def new_employer(
 
 
 @router.post("/nieuw", response_class=HTMLResponse)
-async def create_employer(
+def create_employer(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    data = form_data(await request.form())
+    data = form_data(form)
     try:
         employer = save_employer(db, user, data)
         db.commit()
@@ -161,8 +163,9 @@ def edit_employer(
 
 
 @router.post("/{employer_id}/bewerken", response_class=HTMLResponse)
-async def update_employer(
+def update_employer(
     request: Request,
+    form: PostedForm,
     employer_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
@@ -170,7 +173,7 @@ async def update_employer(
     employer = db.get(Employer, employer_id)
     if employer is None:
         raise NotFound
-    data = form_data(await request.form())
+    data = form_data(form)
     try:
         save_employer(db, user, data, employer)
         db.commit()

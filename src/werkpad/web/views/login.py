@@ -27,11 +27,14 @@ from werkpad.web.auth import (
     require_role,
     session_policy,
 )
+from werkpad.web.posted import PostedForm
 from werkpad.web.security import (
     LOGIN_CSRF_COOKIE,
     check_csrf,
     delete_cookie_later,
     set_cookie_later,
+    submitted_csrf_token_in,
+    verify_csrf,
 )
 from werkpad.web.templating import templates
 
@@ -60,15 +63,16 @@ def login_form(request: Request, next: str | None = None) -> Response:
     )
 
 
-@router.post("/login", response_class=HTMLResponse)
-async def login(
+# The CSRF check reads the body on the event loop; the handler (argon2, database) runs in the
+# thread pool, so a login never stalls the other requests of its worker.
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def login(
     request: Request,
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form(""),
     db: Session = Depends(get_session),
 ) -> Response:
-    await check_csrf(request)
     form = {"username": username, "next": _safe_next(next) or ""}
     subject = login_subject(db, username, request.app.state.secret_key)
     if login_locked(db, subject):
@@ -95,12 +99,12 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, db: Session = Depends(get_session)) -> Response:
+def logout(request: Request, form: PostedForm, db: Session = Depends(get_session)) -> Response:
     """End the session in the table, so no copy of the cookie works any more."""
     row = open_session(request, db)
     if row is None:
         return RedirectResponse("/login", status_code=303)
-    await check_csrf(request)
+    verify_csrf(request, submitted_csrf_token_in(request, form))
     end_session(db, row, LOGOUT)
     db.commit()
     delete_cookie_later(request, SESSION_COOKIE)

@@ -16,6 +16,7 @@ from werkpad.store.models import Referral, User
 from werkpad.web.auth import client_ip, get_session, require_role
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/matching")
@@ -65,8 +66,9 @@ def profile(
 
 
 @router.post("/{referral_id}/{action}", response_class=HTMLResponse)
-async def act(
+def act(
     request: Request,
+    form: PostedForm,
     referral_id: DbId,
     action: str,
     user: User = Depends(require_role(*MATCHING_ROLES)),
@@ -75,7 +77,6 @@ async def act(
     referral = db.get(Referral, referral_id)
     if referral is None or action not in ("oppakken", "terugleggen"):
         raise NotFound
-    form = await request.form()
     today = request.app.state.clock.today()
     try:
         if action == "oppakken":

@@ -10,6 +10,7 @@ from werkpad.services.caseload import team_klantmanagers
 from werkpad.services.team import candidates_of, caseload_per_fte
 from werkpad.store.models import User
 from werkpad.web.auth import get_session, require_role
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 from werkpad.web.views.caseload import confirm_page, pop_flash
 
@@ -52,14 +53,14 @@ def team_page(
 
 
 @router.post("/overdragen", response_class=HTMLResponse)
-async def reassign_post(
+def reassign_post(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role(*TEAM_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     """All candidates of one klantmanager (or those without one) to another: the choice is
     by name, and the confirmation lists who moves (``caseload.confirm_page``)."""
-    form = await request.form()
     values = {k: str(form.get(k) or "") for k in ("from_klantmanager", "klantmanager_id", "reason")}
     source = values["from_klantmanager"]
     known = {km.id for km in team_klantmanagers(db, user)}

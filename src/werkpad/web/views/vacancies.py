@@ -44,6 +44,7 @@ from werkpad.store.models import Employer, Proposal, User
 from werkpad.web.auth import get_session, require_role
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId, db_id
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 from werkpad.web.views.employers import READ_ROLES, WRITE_ROLES, form_data
 
@@ -131,12 +132,13 @@ def new_vacancy(
 
 
 @router.post("/nieuw", response_class=HTMLResponse)
-async def create_vacancy(
+def create_vacancy(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    data = form_data(await request.form(), MULTI_FIELDS)
+    data = form_data(form, MULTI_FIELDS)
     try:
         vacancy = save_vacancy(db, user, data, today=request.app.state.clock.today())
         db.commit()
@@ -217,8 +219,9 @@ def edit_vacancy(
 
 
 @router.post("/{vacancy_id}/bewerken", response_class=HTMLResponse)
-async def update_vacancy(
+def update_vacancy(
     request: Request,
+    form: PostedForm,
     vacancy_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
@@ -226,7 +229,7 @@ async def update_vacancy(
     vacancy = load_vacancy(db, vacancy_id)
     if vacancy is None:
         raise NotFound
-    data = form_data(await request.form(), MULTI_FIELDS)
+    data = form_data(form, MULTI_FIELDS)
     try:
         save_vacancy(db, user, data, today=request.app.state.clock.today(), vacancy=vacancy)
         db.commit()
@@ -238,15 +241,16 @@ async def update_vacancy(
 
 
 @router.post("/{vacancy_id}/shortlist", response_class=HTMLResponse)
-async def shortlist(
+def shortlist(
     request: Request,
+    form: PostedForm,
     vacancy_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     if load_vacancy(db, vacancy_id) is None:
         raise NotFound
-    data = form_data(await request.form())
+    data = form_data(form)
     raw = str(data.get("candidate_id") or "")
     try:
         candidate_id = db_id(raw)
@@ -264,8 +268,9 @@ async def shortlist(
 
 
 @router.post("/{vacancy_id}/voorstellen/{proposal_id}", response_class=HTMLResponse)
-async def proposal_step(
+def proposal_step(
     request: Request,
+    form: PostedForm,
     vacancy_id: DbId,
     proposal_id: DbId,
     user: User = Depends(require_role(*WRITE_ROLES)),
@@ -275,7 +280,7 @@ async def proposal_step(
     proposal = db.get(Proposal, proposal_id)
     if proposal is None or proposal.vacancy_id != vacancy_id:
         raise NotFound
-    data = form_data(await request.form(), ("instruments",))
+    data = form_data(form, ("instruments",))
     target = str(data.get("target") or "")
     today = request.app.state.clock.today()
     try:
