@@ -101,13 +101,16 @@ def _case_rows(case: Case) -> list[tuple[str, Row]]:  # noqa: C901 - one chain, 
     km = KLANTMANAGER[case.team]
     team = TEAMS[case.team][0]
     key = case.key
-    postcode = case.postcode_correction[1] if case.postcode_correction else case.postcode
     out: list[tuple[str, Row]] = []
     people = [(key, case.person, True)]
     if case.partner is not None:
         people.append((f"{key}-partner", case.partner, False))
     benefit_end = case.benefit_end
     for pkey, person, applicant in people:
+        # A correction of the applicant's address on screen leaves the partner's as it was.
+        postcode = case.postcode
+        if applicant and case.postcode_correction is not None:
+            postcode = case.postcode_correction[1]
         out.append(("persons", {
             "id": pkey, "bsn": person.bsn, "first_name": person.first_name,
             "last_name": person.last_name, "birth_date": person.birth_date, "sex": person.sex,
