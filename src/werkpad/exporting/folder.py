@@ -67,6 +67,14 @@ def _spec_keys(conn: Connection, spec: FileSpec) -> dict[int, str]:
     }
 
 
+def _list_cell(separator: str, values: Any) -> str:
+    """A JSON list as one cell, its values joined by the column's separator."""
+    if not isinstance(values, list):
+        return ""
+    joiner = separator if separator == "\n" else f"{separator} "
+    return joiner.join(str(v) for v in values)
+
+
 def _dossier_members(conn: Connection, persons: dict[int, str]) -> dict[int, dict[str, str]]:
     member = Base.metadata.tables["dossier_member"]
     out: dict[int, dict[str, str]] = {}
@@ -130,7 +138,10 @@ def _row(
             out.append("" if target is None else keys[column.ref][target])
         elif column.json_key is not None:
             scores = record[column.target] or {}
-            out.append(cell(scores.get(column.json_key)) if isinstance(scores, dict) else "")
+            value = scores.get(column.json_key) if isinstance(scores, dict) else None
+            out.append(_list_cell(column.separator, value) if column.kind == "list" else cell(value))
+        elif column.kind == "list":
+            out.append(_list_cell(column.separator, record[column.target]))
         else:
             out.append(cell(record[column.target]))
     return out

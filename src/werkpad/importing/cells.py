@@ -253,3 +253,25 @@ def parse_code(text: pd.Series, allowed: list[str], what: str) -> Parsed:
     hint = f" (toegestaan: {', '.join(allowed)})" if len(allowed) <= 12 else ""
     bad[filled & ~known] = f"onbekende code in {what}{hint}"
     return _none_where(values, filled & known), bad
+
+
+def parse_list(
+    text: pd.Series, allowed: list[str] | None, what: str, *, separator: str = ","
+) -> Parsed:
+    """Several values in one cell (``MA, DI, WO``; sub-goals one per line with ``separator``
+    a newline) as a list; with ``allowed`` every value must be one of those codes."""
+    filled = text != ""
+    allowed_set = set(allowed) if allowed is not None else None
+    bad = _empty_reasons(text)
+    values: list[list[str] | None] = []
+    for label, cell in text.items():
+        items = [part.strip() for part in str(cell).split(separator) if part.strip()]
+        if allowed_set is not None:
+            unknown = [i for i in items if i not in allowed_set]
+            if unknown:
+                assert allowed is not None
+                hint = f" (toegestaan: {', '.join(allowed)})" if len(allowed) <= 12 else ""
+                bad[label] = f"onbekende code '{unknown[0][:40]}' in {what}{hint}"
+        values.append(items or None)
+    parsed = pd.Series(values, index=text.index, dtype=object)
+    return _none_where(parsed, filled & (bad == "")), bad

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from werkpad.domain.codelists import code_list
+from werkpad.domain.lifecycle import PROPOSAL, PROVISION_STATES, REFERRAL
+from werkpad.matching.features import DAYS, DEMANDS
+from werkpad.matching.geo import TRANSPORT
 
-ColumnKind = Literal["text", "int", "decimal", "date", "bool", "bsn", "postcode", "code"]
+ColumnKind = Literal["text", "int", "decimal", "date", "bool", "bsn", "postcode", "code", "list"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class Column:
     leading_zero: bool = False
     # one key of a JSON object in the ``db`` column (the ZRM scores of an assessment)
     json_key: str | None = None
+    # kind "list": what separates the values in a cell, and their stored order ("given",
+    # "sorted" without doubles, or "allowed": the order of ``choices``) as the screens keep it
+    separator: str = ","
+    order: Literal["given", "sorted", "allowed"] = "given"
 
     @property
     def target(self) -> str:
@@ -226,7 +233,15 @@ SPECS: tuple[FileSpec, ...] = (
             Column("proposed_route_type", "code", codes="route_type"),
             Column("reason", default=""),
             *_zrm_columns(),
+            Column("months_to_work", "int", minimum=0, maximum=600),
+            Column("review_date", "date"),
+            Column("route_decision", "code", codes="route_type"),
+            Column("route_override_reason"),
+            Column("consistency_warnings", "list", codes="diagnosis_rule"),
+            Column("consistency_override_reason"),
+            Column("assessed_by", ref="users", db="assessed_by_id"),
         ),
+        date_order=(("assessed_on", "review_date"),),
         description="Diagnoses en segmentaties (trede, doelgroep, loonwaarde)",
     ),
     FileSpec(
@@ -247,6 +262,22 @@ SPECS: tuple[FileSpec, ...] = (
         description="Ontheffingen van de arbeidsverplichting",
     ),
     FileSpec(
+        kind="plans",
+        table="plan",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("created_on", "date", required=True),
+            Column("goal", required=True),
+            Column("sub_goals", "list", separator="\n", db="goals", json_key="items"),
+            Column("status", choices=("ACTIVE", "CLOSED"), default="ACTIVE"),
+            Column("created_by", ref="users", db="created_by_id"),
+        ),
+        description="Plannen van aanpak met hun doel (subdoelen één per regel in de cel)",
+    ),
+    FileSpec(
         kind="routes",
         table="route",
         key=("id",),
@@ -259,6 +290,7 @@ SPECS: tuple[FileSpec, ...] = (
             Column("end_date", "date"),
             Column("end_reason", "code", codes="route_end_reason"),
             Column("team", ref="teams", db="team_id"),
+            Column("plan_id", ref="plans"),
         ),
         date_order=(("start_date", "end_date"),),
         description="Routes (trajecten)",
@@ -292,9 +324,63 @@ SPECS: tuple[FileSpec, ...] = (
             Column("end_date", "date"),
             Column("cost", "decimal", minimum=0),
             Column("result", "code", codes="provision_result"),
+            Column("state", choices=PROVISION_STATES),
+            Column("state_reason"),
         ),
         date_order=(("start_date", "end_date"), ("planned_start", "planned_end")),
         description="Ingezette voorzieningen",
+    ),
+    FileSpec(
+        kind="referrals",
+        table="referral",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("route_id", ref="routes"),
+            Column("referred_on", "date", required=True),
+            Column("state", required=True, choices=tuple(REFERRAL.labels_nl)),
+            Column("work_wishes"),
+            Column("availability"),
+            Column("restrictions"),
+            Column("referred_by", ref="users", db="referred_by_id"),
+            Column("picked_up_by", ref="users", db="picked_up_by_id"),
+            Column("picked_up_on", "date"),
+            Column("closed_on", "date"),
+            Column("note"),
+        ),
+        date_order=(("referred_on", "picked_up_on"), ("referred_on", "closed_on")),
+        description="Aanmeldingen bij matching (werkgeversdienstverlening)",
+    ),
+    FileSpec(
+        kind="work_profiles",
+        table="work_profile",
+        key=("candidate_id",),
+        key_db=("candidate_id",),
+        columns=(
+            Column("candidate_id", required=True, ref="persons"),
+            Column("wished_occupations", "list", codes="occupation", order="sorted"),
+            Column("wished_sectors", "list", codes="sector", order="sorted"),
+            Column("experience", "list", codes="occupation", order="sorted"),
+            Column("skills", "list", codes="skill", order="sorted"),
+            Column("days", "list", required=True, choices=DAYS, order="sorted"),
+            Column("hours_min", "int", required=True, minimum=1, maximum=60),
+            Column("hours_max", "int", required=True, minimum=1, maximum=60),
+            Column("transport", required=True, choices=tuple(TRANSPORT)),
+            Column("radius_km", "int", required=True, minimum=0, maximum=200),
+            Column("driving_licence", "bool", default=False),
+            Column("language_level", "code", codes="language_level"),
+            Column("loonwaarde_pct", "int", minimum=0, maximum=100),
+            Column("restrictions", "list", choices=DEMANDS, order="sorted"),
+            Column("note"),
+            Column("available_from", "date"),
+            Column("last_confirmed_on", "date", required=True),
+            Column("updated_by", ref="users", db="updated_by_id"),
+        ),
+        description="Werkprofielen voor matching (één per kandidaat); het bestand vervangt het "
+        "werkprofiel van de genoemde kandidaten",
+        replaces_children_of="candidate_id",
     ),
     FileSpec(
         kind="employers",
@@ -311,6 +397,18 @@ SPECS: tuple[FileSpec, ...] = (
             Column("postcode", "postcode"),
             Column("city"),
             Column("accountmanager", ref="users", db="accountmanager_id"),
+            Column("sroi", "bool", db="agreements", json_key="sroi"),
+            Column("banenafspraak", "bool", db="agreements", json_key="banenafspraak"),
+            Column("proefplaatsing", "bool", db="agreements", json_key="proefplaatsing"),
+            Column(
+                "banenafspraak_plaatsen",
+                "int",
+                minimum=0,
+                maximum=1000,
+                db="agreements",
+                json_key="banenafspraak_plaatsen",
+            ),
+            Column("agreements_note", db="agreements", json_key="note"),
         ),
         description="Werkgevers",
     ),
@@ -332,9 +430,48 @@ SPECS: tuple[FileSpec, ...] = (
             Column("closed_on", "date"),
             Column("suitable_for_lks", "bool", default=False),
             Column("suitable_for_garantiebaan", "bool", default=False),
+            Column(
+                "education_min",
+                "code",
+                codes="education_level",
+                db="requirements",
+                json_key="education_min",
+            ),
+            Column(
+                "language_min", "code", codes="language_level", db="requirements",
+                json_key="language_min",
+            ),
+            Column("skills", "list", order="sorted", db="requirements", json_key="skills"),
+            Column("driving_licence", "bool", db="requirements", json_key="driving_licence"),
+            Column(
+                "physical_demands", "list", choices=DEMANDS, order="allowed", db="requirements",
+                json_key="physical_demands",
+            ),
+            Column(
+                "days", "list", choices=DAYS, order="allowed", db="requirements", json_key="days"
+            ),
         ),
         date_order=(("opened_on", "closed_on"),),
         description="Vacatures",
+    ),
+    FileSpec(
+        kind="proposals",
+        table="proposal",
+        key=("id",),
+        key_db=("source_id",),
+        columns=(
+            _id(),
+            Column("vacancy_id", required=True, ref="vacancies"),
+            Column("candidate_id", required=True, ref="persons"),
+            Column("state", required=True, choices=tuple(PROPOSAL.labels_nl)),
+            Column("score_milli", "int", minimum=0),
+            Column("created_on", "date", required=True),
+            Column("consent_on", "date"),
+            Column("note"),
+            Column("created_by", ref="users", db="created_by_id"),
+        ),
+        date_order=(("created_on", "consent_on"),),
+        description="Voorstellen van kandidaten bij vacatures (shortlist tot plaatsing)",
     ),
     FileSpec(
         kind="placements",
@@ -367,9 +504,32 @@ SPECS: tuple[FileSpec, ...] = (
             Column("placement_id", required=True, ref="placements"),
             Column("instrument", "code", required=True, codes="instrument"),
             Column("loonwaarde_pct", "int", minimum=0, maximum=100),
+            Column("start_date", "date"),
+            Column("end_date", "date"),
+            Column("amount", "decimal", minimum=0),
         ),
+        date_order=(("start_date", "end_date"),),
         description="Instrumenten bij een plaatsing (loonkostensubsidie met loonwaarde, jobcoach, "
         "no-riskpolis); het bestand vervangt alle instrumenten van de genoemde plaatsingen",
+        replaces_children_of="placement_id",
+    ),
+    FileSpec(
+        kind="follow_ups",
+        table="follow_up",
+        key=("placement_id", "months"),
+        key_db=("placement_id", "months"),
+        columns=(
+            Column("placement_id", required=True, ref="placements"),
+            Column("months", "int", required=True, minimum=6, maximum=18),
+            Column("due_date", "date", required=True),
+            Column("done_on", "date"),
+            Column("still_working", "bool"),
+            Column("back_on_benefit", "bool"),
+            Column("note"),
+        ),
+        date_order=(("due_date", "done_on"),),
+        description="Nazorg na 6, 12 en 18 maanden bij een plaatsing; het bestand vervangt de "
+        "nazorgmomenten van de genoemde plaatsingen",
         replaces_children_of="placement_id",
     ),
     FileSpec(

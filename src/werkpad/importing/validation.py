@@ -103,12 +103,32 @@ def _parse_column(
         return cells.parse_bsn(text)
     if column.kind == "postcode":
         return cells.parse_postcode(text)
+    if column.kind == "list":
+        return _parse_list(column, text)
     if column.kind == "code" and column.codes:
         allowed = [c.code for c in code_list(column.codes)]
         return cells.parse_code(text, allowed, f"codelijst {column.codes}")
     if column.choices:
         return cells.parse_code(text, list(column.choices), "de vaste waarden")
     return cells.parse_text(text, _max_length(spec, column))
+
+
+def _parse_list(column: Column, text: pd.Series) -> cells.Parsed:
+    allowed: list[str] | None = None
+    what = "de vaste waarden"
+    if column.codes:
+        allowed, what = [c.code for c in code_list(column.codes)], f"codelijst {column.codes}"
+    elif column.choices:
+        allowed = list(column.choices)
+    values, bad = cells.parse_list(text, allowed, what, separator=column.separator)
+    if column.order == "sorted":
+        values = values.map(lambda v: sorted(set(v)) if isinstance(v, list) else v)
+    elif column.order == "allowed":
+        rank = {c: i for i, c in enumerate(allowed or [])}
+        values = values.map(
+            lambda v: sorted(set(v), key=lambda c: rank.get(c, 0)) if isinstance(v, list) else v
+        )
+    return values, bad
 
 
 def _row(label: object) -> int:
@@ -273,6 +293,10 @@ def _kind_rules(
         "assessments": _assessment_rules,
         "placements": _placement_rules,
         "dossiers": _dossier_rules,
+        "provisions": _provision_rules,
+        "work_profiles": _work_profile_rules,
+        "proposals": _proposal_rules,
+        "follow_ups": _follow_up_rules,
     }
     rule = rules.get(spec.kind)
     return rule(name, frame, text) if rule else []
@@ -327,6 +351,49 @@ def _dossier_rules(name: str, frame: pd.DataFrame, text: pd.DataFrame) -> list[R
     return _rows(
         name, "partner_id", same, "partner is dezelfde persoon als de aanvrager", text["partner_id"]
     )
+
+
+def _provision_rules(name: str, frame: pd.DataFrame, text: pd.DataFrame) -> list[RowError]:
+    """A given state must fit the end date: afgerond and voortijdig gestopt have one, the
+    others have none (an empty state is derived from the dates and the result)."""
+    ended = frame["state"].isin(["COMPLETED", "STOPPED"])
+    other = frame["state"].notna() & ~ended
+    has_end = text["end_date"] != ""
+    return _rows(
+        name, "end_date", ended & ~has_end, "een beëindigde voorziening heeft een einddatum nodig",
+        text["end_date"],
+    ) + _rows(
+        name, "end_date", other & has_end,
+        "alleen een afgeronde of voortijdig gestopte voorziening heeft een einddatum",
+        text["end_date"],
+    )  # fmt: skip
+
+
+def _work_profile_rules(name: str, frame: pd.DataFrame, text: pd.DataFrame) -> list[RowError]:
+    low, high = _as_number(frame["hours_min"]), _as_number(frame["hours_max"])
+    return _rows(name, "hours_max", high < low, "kleiner dan hours_min", text["hours_max"])
+
+
+def _as_number(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce")
+
+
+def _proposal_rules(name: str, frame: pd.DataFrame, text: pd.DataFrame) -> list[RowError]:
+    """Proposing a candidate to an employer needs their consent (a date)."""
+    needs = frame["state"].notna() & ~frame["state"].isin(["SHORTLISTED", "WITHDRAWN"])
+    missing = needs & frame["consent_on"].isna() & (text["consent_on"] == "")
+    return _rows(
+        name, "consent_on", missing,
+        "zonder toestemming van de kandidaat (datum) geen voorstel aan de werkgever",
+        text["consent_on"],
+    )  # fmt: skip
+
+
+def _follow_up_rules(name: str, frame: pd.DataFrame, text: pd.DataFrame) -> list[RowError]:
+    """Follow-ups are at 6, 12 or 18 months; one done before its due date is refused by the
+    date order (a job would count as durable before its time)."""
+    wrong = frame["months"].notna() & ~frame["months"].isin([6, 12, 18])
+    return _rows(name, "months", wrong, "nazorg is na 6, 12 of 18 maanden", text["months"])
 
 
 def check_references(

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from werkpad.domain.codelists import code_list
-from werkpad.domain.lifecycle import provision_state_from_dates
+from werkpad.domain.lifecycle import ENDED_PROVISION_STATES, provision_state_from_dates
 from werkpad.importing.reconcile import Difference, reconcile_with_screen
 from werkpad.importing.spec import DB_ONLY_REFS, SPECS, Column, FileSpec, ref_target
 from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
@@ -71,17 +71,52 @@ def load_known(conn: Connection) -> KnownKeys:
 
 
 def _provision_states(records: pd.DataFrame) -> list[str]:
-    """Imported provisions carry dates and a result, not a state: derive it (ended as the
-    result says, running once started, planned before)."""
+    """The state of each imported provision: the ``state`` column when given, else derived
+    from the dates and the result (ended as the result says, running once started, planned
+    before)."""
     results = code_list("provision_result")
     ends_as = {c.code: c.attr("ends_as") for c in results}
     today = date.today()
+    given = records["state"] if "state" in records else pd.Series(None, index=records.index)
     return [
-        provision_state_from_dates(start, end, ends_as.get(result or ""), today)
-        for start, end, result in zip(
-            records["start_date"], records["end_date"], records["result"], strict=True
+        state or provision_state_from_dates(start, end, ends_as.get(result or ""), today)
+        for state, start, end, result in zip(
+            given, records["start_date"], records["end_date"], records["result"], strict=True
         )
     ]
+
+
+# What a klantmanager records when a provision ends (or is cancelled) on screen.
+PROVISION_LIFE_CYCLE = ("state", "result", "end_date", "state_reason")
+
+
+def _keep_screen_life_cycle(
+    conn: Connection, parsed: ParsedFile, records: pd.DataFrame, existing: dict[str, int]
+) -> pd.DataFrame:
+    """A re-import of a provision whose row says nothing about its end (no state, result or
+    end date) keeps the end recorded since, on screen or by an earlier import: a running
+    provision in an older export must not blank a result entered in werkpad."""
+    frame = parsed.frame
+    silent = frame["state"].isna() & frame["result"].isna() & frame["end_date"].isna()
+    ids = {key: existing[key] for key in records.loc[silent, KEY] if key in existing}
+    if not ids:
+        return records
+    table = _table("provision")
+    held: dict[int, Any] = {}
+    chunked = sorted(ids.values())
+    for start in range(0, len(chunked), 500):
+        statement = select(table.c.id, *[table.c[c] for c in PROVISION_LIFE_CYCLE]).where(
+            table.c.id.in_(chunked[start : start + 500]),
+            table.c.state.in_(sorted(ENDED_PROVISION_STATES | {"CANCELLED"})),
+        )
+        held.update({row.id: row for row in conn.execute(statement)})
+    records = records.copy()
+    for label, key in records[KEY].items():
+        row = held.get(ids.get(key, -1))
+        if row is not None:
+            for column in PROVISION_LIFE_CYCLE:
+                records.at[label, column] = getattr(row, column)
+    return records
 
 
 class _Writer:
@@ -112,6 +147,8 @@ class _Writer:
                 values = values.map(lambda k, ids=ids: None if k is None else ids[k])
             if column.default is not None:
                 values = values.where(values.notna(), column.default)
+            if column.kind == "list":  # a JSON list column: empty is an empty list
+                values = values.map(lambda v: [] if v is None else v)
             out[column.target] = values.astype(object).where(values.notna(), None)
         for target, columns in parts.items():
             out[target] = _json_objects(frame, columns)
@@ -130,22 +167,22 @@ class _Writer:
         parent = spec.column(str(spec.replaces_children_of)).target
         records = self.records(parsed, table).drop(columns=KEY)
         columns = list(records.columns)
-        wanted: dict[int, set[tuple[Any, ...]]] = {}
+        wanted: dict[int, dict[tuple[Any, ...], tuple[Any, ...]]] = {}
         position = columns.index(parent)
         for values in records.itertuples(index=False, name=None):
-            wanted.setdefault(int(values[position]), set()).add(tuple(values))
+            wanted.setdefault(int(values[position]), {})[_comparable(values)] = tuple(values)
         held: dict[int, set[tuple[Any, ...]]] = {}
         for start in range(0, len(wanted), 500):
             chunk = sorted(wanted)[start : start + 500]
             selected = select(*[table.c[c] for c in columns]).where(table.c[parent].in_(chunk))
             for found in self.conn.execute(selected):
-                held.setdefault(int(found[position]), set()).add(tuple(found))
-        changed = [p for p, rows in wanted.items() if held.get(p, set()) != rows]
+                held.setdefault(int(found[position]), set()).add(_comparable(found))
+        changed = [p for p, rows in wanted.items() if held.get(p, set()) != set(rows)]
         for start in range(0, len(changed), 500):
             chunk = changed[start : start + 500]
             self.conn.execute(delete(table).where(table.c[parent].in_(chunk)))
         new_rows = [dict(zip(columns, r, strict=True)) for p in changed for r in sorted(
-            wanted[p], key=str)]  # fmt: skip
+            wanted[p].values(), key=str)]  # fmt: skip
         self._chunks(parsed.name, insert(table), new_rows, len(new_rows))
         inserted = sum(len(wanted[p]) for p in changed if p not in held)
         return WriteCount(inserted=inserted, updated=len(new_rows) - inserted)
@@ -168,6 +205,8 @@ class _Writer:
         if spec.update_only:
             return self._update_by_key(spec, table, records, columns, label)
         existing = self.ids(spec.kind)
+        if spec.table == "provision":
+            records = _keep_screen_life_cycle(self.conn, parsed, records, existing)
         is_new = ~records[KEY].isin(existing.keys())
         new_rows = cast(list[dict[str, Any]], records.loc[is_new, columns].to_dict("records"))
         for row in new_rows:
@@ -246,10 +285,24 @@ def _json_objects(frame: pd.DataFrame, columns: list[Column]) -> pd.Series:
         found = {
             str(c.json_key): int(row[c.name]) if c.kind == "int" else row[c.name]
             for c in columns
-            if row[c.name] is not None and not pd.isna(row[c.name])
+            if isinstance(row[c.name], list) or (row[c.name] is not None and not pd.isna(row[c.name]))
         }
         objects.append(found or None)
     return pd.Series(objects, index=frame.index, dtype=object)
+
+
+def _comparable(values: Any) -> tuple[Any, ...]:
+    """A row as a hashable tuple (JSON lists and objects become tuples), to compare what a
+    file brings with what the database holds."""
+
+    def frozen(value: Any) -> Any:
+        if isinstance(value, list):
+            return tuple(frozen(v) for v in value)
+        if isinstance(value, dict):
+            return tuple(sorted((k, frozen(v)) for k, v in value.items()))
+        return value
+
+    return tuple(frozen(v) for v in values)
 
 
 class WriteFailed(Exception):

@@ -467,6 +467,10 @@ def _move_follow_ups(session: Session, route: Route, old_end: date) -> None:
             follow_up.due_date = due[follow_up.months]
     if placement.start_date == old_end:
         placement.start_date = route.end_date
+    # Its instruments (LKS, jobcoach) started with the job and move with it.
+    for instrument in placement.instruments:
+        if instrument.start_date == old_end:
+            instrument.start_date = route.end_date
 
 
 # --- deleting a record entered in error --------------------------------------------------------

@@ -304,6 +304,7 @@ class Plan(Base):
 
     __tablename__ = "plan"
     id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
     created_on: Mapped[date] = mapped_column(Date)
     goal: Mapped[str] = mapped_column(Text)
@@ -402,6 +403,7 @@ class Referral(Base):
 
     __tablename__ = "referral"
     id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
     route_id: Mapped[int | None] = mapped_column(ForeignKey("route.id"))
     referred_on: Mapped[date] = mapped_column(Date)
@@ -635,6 +637,7 @@ class Proposal(Base):
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
     vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancy.id"), index=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
     state: Mapped[str] = mapped_column(String(12), default="SHORTLISTED")
