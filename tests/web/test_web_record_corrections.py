@@ -171,7 +171,9 @@ def test_placement_is_corrected_on_the_file_but_only_lapses_by_undoing_the_exit(
     url = f"/kandidaten/{cid}/correctie/placement/{plid}"
     bad = _post(km, url, {"hours_per_week": "0", "reason": "Uren"})
     assert bad.status_code == 422 and "Uren per week moet tussen 1 en 60 liggen." in bad.text
-    ok = _post(km, url, {"contract_type": "PERMANENT", "hours_per_week": "36", "reason": "Contract"})
+    ok = _post(
+        km, url, {"contract_type": "PERMANENT", "hours_per_week": "36", "reason": "Contract"}
+    )
     assert ok.status_code == 303, ok.text[-600:]
     assert _scalar(
         world_sqlite.url, select(Placement.contract_type).where(Placement.id == plid)

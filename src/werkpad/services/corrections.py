@@ -289,7 +289,9 @@ def _provision_rules(
                 "'Afronden met resultaat' of 'Voortijdig stoppen'.",
             )
         if new["result"] is not None:
-            f.fail("result", "Een resultaat hoort alleen bij een afgeronde of gestopte voorziening.")
+            f.fail(
+                "result", "Een resultaat hoort alleen bij een afgeronde of gestopte voorziening."
+            )
 
 
 def _exemption_rules(
@@ -934,7 +936,8 @@ def reference_choices(session: Session, object_type: str) -> dict[str, list[tupl
             assert spec.codes is not None
             model = REFERENCES[spec.codes]
             out[name] = [
-                (str(row.id), row.name) for row in session.scalars(select(model).order_by(model.name))
+                (str(row.id), row.name)
+                for row in session.scalars(select(model).order_by(model.name))
             ]
     return out
 
