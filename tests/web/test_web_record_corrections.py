@@ -14,8 +14,8 @@ from web_support import ClientFactory, World, session_csrf
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import (
     AuditEntry,
-    CostLine,
     Correction,
+    CostLine,
     Exemption,
     Placement,
     Provision,

@@ -31,8 +31,8 @@ from werkpad.services.employers import (
     vacancy_requirements,
 )
 from werkpad.services.fields import Fields
-from werkpad.services.plans import results_ending_as
 from werkpad.services.matching import candidates_for_vacancy
+from werkpad.services.plans import results_ending_as
 from werkpad.services.proposals import (
     candidate_reference,
     move_proposal,
