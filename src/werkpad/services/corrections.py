@@ -898,13 +898,13 @@ def correctable_records(
                 f"vanaf {r.start_date:%d-%m-%Y}{ended}",
             )
         )
-        for p in r.provisions:
-            if p.source_id is None:
+        for pv in r.provisions:
+            if pv.source_id is None:
                 out.append(
                     (
                         "provision",
-                        p.id,
-                        f"Voorziening {p.provision_type.name} vanaf {p.start_date:%d-%m-%Y}",
+                        pv.id,
+                        f"Voorziening {pv.provision_type.name} vanaf {pv.start_date:%d-%m-%Y}",
                     )
                 )
     for e in sorted(exemptions, key=lambda e: (e.start_date, e.id)):
