@@ -132,5 +132,7 @@ def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
         "work_profile": work_profile_of(session, candidate.id),
         "profile_choices": work_profile_choices(),
         "correction_history": corrections_of(session, candidate.id),
-        "correctable": correctable_records(session, candidate, file.contacts),
+        "correctable": correctable_records(
+            session, candidate, file.contacts, file.exemptions, file.placements
+        ),
     }

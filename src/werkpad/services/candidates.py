@@ -466,3 +466,32 @@ def _new_candidate(
         end_date=values["benefit_end_date"],
     )
     return candidate, spell
+
+
+def clean_partner_after_intake(
+    data: Mapping[str, Any], applicant: Candidate, spell: BenefitSpell, start: date, today: date
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The ``partner_*`` person fields of a partner joining ``applicant``'s dossier after the
+    intake, checked as at intake: the partner shares the address and the benefit type, and
+    the partner's spell starts on ``start``."""
+    shared = {
+        "street": applicant.street,
+        "house_number": applicant.house_number,
+        "postcode": applicant.postcode,
+        "city": applicant.city,
+        "benefit_type": spell.benefit_type,
+        "benefit_start_date": start.isoformat(),
+    }
+    given = {name: data.get(PARTNER_PREFIX + name) for name in PARTNER_PERSON_FIELDS}
+    personal = dict.fromkeys(("phone", "email", "migration_background", "education_level"))
+    partner = {**shared, **given, **personal, "statushouder": False}
+    return _clean_partner(
+        partner, {"bsn": applicant.bsn, "benefit_type": spell.benefit_type}, today
+    )
+
+
+def new_partner_registration(
+    values: Mapping[str, Any], user: User, klantmanager_id: int | None, today: date
+) -> tuple[Candidate, BenefitSpell]:
+    """The partner as a new candidate with their spell (not yet added to the session)."""
+    return _new_candidate(values, user, klantmanager_id, today)

@@ -40,17 +40,11 @@ def add_contact(
     return contact
 
 
-def add_exemption(
-    session: Session, user: User, candidate: Candidate, data: Mapping[str, Any]
-) -> Exemption:
-    """An exemption of a coded type with an end date or a review date (at least one), never
-    longer than the type allows (attribute ``max_months``)."""
-    f = Fields(data)
-    kind = f.code("exemption_type", "Soort ontheffing", "exemption_type", required=True)
-    start = f.date("start_date", "Startdatum", required=True)
-    end = f.date("end_date", "Einddatum")
-    review = f.date("review_date", "Datum herbeoordeling")
-    reason = f.text("reason", "Toelichting", max_length=MAX_SUMMARY)
+def check_exemption_dates(
+    f: Fields, kind: str | None, start: date | None, end: date | None, review: date | None
+) -> None:
+    """An end date or a review date (at least one), after the start, never longer than the
+    exemption type allows (attribute ``max_months``); messages go to the fields."""
     if (
         end is None
         and review is None
@@ -70,6 +64,20 @@ def add_exemption(
                 "end_date" if end else "review_date",
                 f"Deze ontheffing duurt maximaal {max_months} maanden; kies een eerdere datum.",
             )
+
+
+def add_exemption(
+    session: Session, user: User, candidate: Candidate, data: Mapping[str, Any]
+) -> Exemption:
+    """An exemption of a coded type with an end date or a review date (at least one), never
+    longer than the type allows (attribute ``max_months``)."""
+    f = Fields(data)
+    kind = f.code("exemption_type", "Soort ontheffing", "exemption_type", required=True)
+    start = f.date("start_date", "Startdatum", required=True)
+    end = f.date("end_date", "Einddatum")
+    review = f.date("review_date", "Datum herbeoordeling")
+    reason = f.text("reason", "Toelichting", max_length=MAX_SUMMARY)
+    check_exemption_dates(f, kind, start, end, review)
     f.raise_if_invalid()
     exemption = Exemption(
         candidate_id=candidate.id,

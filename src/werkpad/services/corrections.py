@@ -23,11 +23,14 @@ from sqlalchemy.orm import Session, joinedload
 from werkpad.domain.bsn import is_valid_bsn
 from werkpad.domain.codelists import code_list
 from werkpad.domain.follow_up import follow_up_due_dates
+from werkpad.domain.lifecycle import ENDED_PROVISION_STATES, USED_PROVISION_STATES
 from werkpad.domain.normalise import age_on, normalise_postcode, pad_bsn
 from werkpad.services.audit import record_change, utc_now
 from werkpad.services.candidates import _EMAIL, MAX_AGE, MIN_AGE
+from werkpad.services.casework import check_exemption_dates
 from werkpad.services.dossiers import close_dossier_when_ended, is_benefit
 from werkpad.services.fields import Fields
+from werkpad.services.plans import results_ending_as
 from werkpad.services.transitions import log_transition
 from werkpad.store.models import (
     Assessment,
@@ -36,11 +39,16 @@ from werkpad.store.models import (
     Candidate,
     Contact,
     Correction,
+    CostLine,
     DossierMember,
+    Employer,
+    Exemption,
     FollowUp,
     Placement,
     PlacementInstrument,
     Plan,
+    Provider,
+    Provision,
     Referral,
     Route,
     Setting,
@@ -49,7 +57,9 @@ from werkpad.store.models import (
 )
 
 # Who may correct a record: the roles that may create it (every record of the file is created
-# by the klantmanager or the teamleider of the candidate's team; see docs/security.md).
+# by the klantmanager or the teamleider of the candidate's team; a placement found through
+# matching is recorded by the accountmanager, but corrected on the file by the case workers,
+# who own the exit it belongs to; see docs/security.md).
 CORRECTION_ROLES = ("KLANTMANAGER", "TEAMLEIDER")
 SETTING_KEY = "corrections"
 DEFAULT_EXIT_UNDO_DAYS = 30
@@ -66,8 +76,9 @@ FOLLOW_UP_CHOICES = {
 
 @dataclass(frozen=True)
 class Spec:
-    """One correctable field: label, kind (text, date, code, int, flag, optional_flag, bsn,
-    postcode, email), the code list or bounds, and the column when it differs from the name."""
+    """One correctable field: label, kind (text, date, code, int, amount, flag, optional_flag,
+    bsn, postcode, email, or ``ref``: the id of a row of ``REFERENCES``), the code list or
+    bounds, and the column when it differs from the name."""
 
     label: str
     kind: str = "text"
@@ -88,10 +99,11 @@ class Kind:
     fields: dict[str, Spec]
     imported_read_only: bool = False
     deletable: bool = False
+    delete_hint: str = ""
     extra_rules: Callable[..., None] | None = field(default=None, compare=False)
 
 
-def _value(spec: Spec, f: Fields, name: str, today: date) -> Any:
+def _value(session: Session, spec: Spec, f: Fields, name: str) -> Any:
     if spec.kind == "date":
         return f.date(name, spec.label, required=spec.required)
     if spec.kind == "code":
@@ -101,6 +113,14 @@ def _value(spec: Spec, f: Fields, name: str, today: date) -> Any:
         return f.integer(
             name, spec.label, required=spec.required, minimum=spec.low, maximum=spec.high
         )
+    if spec.kind == "amount":
+        return f.amount(name, spec.label, required=spec.required)
+    if spec.kind == "ref":
+        assert spec.codes is not None
+        found = f.identifier(name, spec.label, required=spec.required)
+        if found is not None and session.get(REFERENCES[spec.codes], found) is None:
+            f.fail(name, f"{spec.label}: onbekend.")
+        return found
     if spec.kind == "flag":
         return f.flag(name)
     if spec.kind == "optional_flag":
@@ -216,6 +236,82 @@ def _follow_up_rules(
         f.fail("done_on", f"Nazorg kan pas vanaf {obj.due_date:%d-%m-%Y} worden vastgelegd.")
 
 
+def _provision_rules(
+    session: Session, f: Fields, obj: Provision, new: dict[str, Any], today: date
+) -> None:
+    """Dates within the route, an end date and result only where the life cycle ended the
+    provision (its state changes through the life cycle, never through a correction)."""
+    route = session.get(Route, obj.route_id)
+    assert route is not None
+    start, end = new["start_date"], new["end_date"]
+    planned_start, planned_end = new["planned_start"], new["planned_end"]
+    if planned_start is not None and planned_end is not None and planned_end < planned_start:
+        f.fail("planned_end", "Gepland einde ligt vóór de geplande start.")
+    if start is not None:
+        if start < route.start_date:
+            f.fail(
+                "start_date",
+                f"Startdatum ligt vóór de start van de route ({route.start_date:%d-%m-%Y}).",
+            )
+        elif route.end_date is not None and start > route.end_date and obj.state != "CANCELLED":
+            f.fail(
+                "start_date",
+                f"Startdatum ligt na de einddatum van de route ({route.end_date:%d-%m-%Y}).",
+            )
+        elif obj.state in USED_PROVISION_STATES and start > today:
+            f.fail("start_date", "Een gestarte voorziening kan niet in de toekomst starten.")
+    if obj.state in ENDED_PROVISION_STATES:
+        if end is None and not f.has_error("end_date"):
+            f.fail("end_date", "Een afgeronde of gestopte voorziening heeft een einddatum.")
+        elif end is not None:
+            if start is not None and end < start:
+                f.fail("end_date", "Einddatum ligt vóór de startdatum.")
+            elif end > today:
+                f.fail("end_date", "Einddatum ligt in de toekomst.")
+            elif route.end_date is not None and end > route.end_date:
+                f.fail(
+                    "end_date",
+                    f"Einddatum ligt na de einddatum van de route ({route.end_date:%d-%m-%Y}).",
+                )
+        result = new["result"]
+        if result is not None and result not in results_ending_as(obj.state):
+            f.fail(
+                "result",
+                "Dit resultaat past niet bij een "
+                + ("afgeronde" if obj.state == "COMPLETED" else "voortijdig gestopte")
+                + " voorziening.",
+            )
+    else:
+        if end is not None:
+            f.fail(
+                "end_date",
+                "Deze voorziening is niet afgerond; een einddatum legt u vast met "
+                "'Afronden met resultaat' of 'Voortijdig stoppen'.",
+            )
+        if new["result"] is not None:
+            f.fail(
+                "result", "Een resultaat hoort alleen bij een afgeronde of gestopte voorziening."
+            )
+
+
+def _exemption_rules(
+    session: Session, f: Fields, obj: Exemption, new: dict[str, Any], today: date
+) -> None:
+    check_exemption_dates(
+        f, new["exemption_type"], new["start_date"], new["end_date"], new["review_date"]
+    )
+
+
+def _placement_rules(
+    session: Session, f: Fields, obj: Placement, new: dict[str, Any], today: date
+) -> None:
+    start, end = new["start_date"], new["end_date"]
+    if start is not None and end is not None and end < start:
+        f.fail("end_date", "Einddatum ligt vóór de startdatum van de baan.")
+    elif end is not None and end > today:
+        f.fail("end_date", "Einddatum ligt in de toekomst.")
+
+
 KINDS: dict[str, Kind] = {
     "candidate": Kind(
         "Persoonsgegevens",
@@ -315,7 +411,59 @@ KINDS: dict[str, Kind] = {
         },
         extra_rules=_follow_up_rules,
     ),
+    "provision": Kind(
+        "Voorziening",
+        Provision,
+        {
+            "provider_id": Spec("Aanbieder", "ref", codes="provider"),
+            "planned_start": Spec("Geplande start", "date"),
+            "planned_end": Spec("Gepland einde", "date"),
+            "start_date": Spec("Startdatum", "date", required=True),
+            "end_date": Spec("Einddatum", "date"),
+            "cost": Spec("Kosten (€)", "amount"),
+            "result": Spec("Resultaat", "code", codes="provision_result"),
+            "state_reason": Spec("Reden stoppen of annuleren", max_length=4000),
+        },
+        imported_read_only=True,
+        deletable=True,
+        extra_rules=_provision_rules,
+    ),
+    "exemption": Kind(
+        "Ontheffing",
+        Exemption,
+        {
+            "exemption_type": Spec(
+                "Soort ontheffing", "code", required=True, codes="exemption_type"
+            ),
+            "start_date": Spec("Startdatum", "date", required=True),
+            "end_date": Spec("Einddatum", "date"),
+            "review_date": Spec("Datum herbeoordeling", "date"),
+            "exemption_reason": Spec("Toelichting", max_length=4000, column="reason"),
+        },
+        imported_read_only=True,
+        deletable=True,
+        extra_rules=_exemption_rules,
+    ),
+    "placement": Kind(
+        "Plaatsing",
+        Placement,
+        {
+            "employer_id": Spec("Werkgever", "ref", required=True, codes="employer"),
+            "job_type": Spec("Soort baan", "code", required=True, codes="job_type"),
+            "contract_type": Spec("Soort contract", "code", required=True, codes="contract_type"),
+            "hours_per_week": Spec("Uren per week", "int", low=1, high=60),
+            "start_date": Spec("Startdatum baan", "date", required=True),
+            "end_date": Spec("Einddatum baan", "date"),
+        },
+        imported_read_only=True,
+        delete_hint=" Een plaatsing vervalt door de uitstroom ongedaan te maken.",
+        extra_rules=_placement_rules,
+    ),
 }
+
+
+# The rows a ``ref`` field may point at.
+REFERENCES: dict[str, type[Any]] = {"provider": Provider, "employer": Employer}
 
 
 def _column(name: str, spec: Spec) -> str:
@@ -336,6 +484,8 @@ def candidate_of(session: Session, object_type: str, obj: Any) -> int:
         return int(obj.id)
     if object_type == "follow_up":
         return int(session.get(Placement, obj.placement_id).candidate_id)  # type: ignore[union-attr]
+    if object_type == "provision":
+        return int(session.get(Route, obj.route_id).candidate_id)  # type: ignore[union-attr]
     return int(obj.candidate_id)
 
 
@@ -416,7 +566,7 @@ def correct_record(
     new: dict[str, Any] = {}
     for name, spec in kind.fields.items():
         current = getattr(obj, _column(name, spec))
-        new[name] = _value(spec, f, name, today) if name in data else current
+        new[name] = _value(session, spec, f, name) if name in data else current
     if kind.extra_rules is not None and not f.errors:
         kind.extra_rules(session, f, obj, new, today)
     changes = {
@@ -488,6 +638,10 @@ def _dependants(session: Session, object_type: str, obj: Any) -> str | None:
             return "Er hoort een plaatsing bij deze route; maak eerst de uitstroom ongedaan."
         if session.scalar(select(Referral.id).where(Referral.route_id == obj.id).limit(1)):
             return "Er hoort een aanmelding bij matching bij deze route."
+    if object_type == "provision":
+        booked = select(CostLine.id).where(CostLine.provision_id == obj.id).limit(1)
+        if session.scalar(booked) is not None:
+            return "Er zijn kosten op deze voorziening geboekt."
     if object_type == "benefit_spell" and obj.dossier_id is not None:
         others = session.scalar(
             select(func.count(BenefitSpell.id)).where(
@@ -514,7 +668,10 @@ def delete_record(
     f = Fields(data)
     reason = _reason(f)
     if not kind.deletable:
-        f.fail("reason", f"{kind.label} kan niet worden verwijderd, alleen gecorrigeerd.")
+        f.fail(
+            "reason",
+            f"{kind.label} kan niet worden verwijderd, alleen gecorrigeerd.{kind.delete_hint}",
+        )
     elif kind.imported_read_only and getattr(obj, "source_id", None) is not None:
         f.fail("reason", IMPORTED_READ_ONLY)
     else:
@@ -709,10 +866,15 @@ def corrections_of(session: Session, candidate_id: int) -> list[HistoryItem]:
 
 
 def correctable_records(
-    session: Session, candidate: Candidate, contacts: Sequence[Contact]
+    session: Session,
+    candidate: Candidate,
+    contacts: Sequence[Contact],
+    exemptions: Sequence[Exemption] = (),
+    placements: Sequence[Placement] = (),
 ) -> list[tuple[str, int, str]]:
     """(object type, id, Dutch description) of every record of the file that can be corrected
-    on screen (imported personal data and benefit spells are left out)."""
+    on screen (imported records are left out); contacts, exemptions and placements as the file
+    loaded them."""
     out: list[tuple[str, int, str]] = []
     if candidate.source_id is None:
         out.append(("candidate", candidate.id, "Persoonsgegevens"))
@@ -740,6 +902,24 @@ def correctable_records(
                 f"vanaf {r.start_date:%d-%m-%Y}{ended}",
             )
         )
+        for pv in r.provisions:
+            if pv.source_id is None:
+                out.append(
+                    (
+                        "provision",
+                        pv.id,
+                        f"Voorziening {pv.provision_type.name} vanaf {pv.start_date:%d-%m-%Y}",
+                    )
+                )
+    for e in sorted(exemptions, key=lambda e: (e.start_date, e.id)):
+        if e.source_id is not None:
+            continue
+        label = code_list("exemption_type").label(e.exemption_type)
+        out.append(("exemption", e.id, f"Ontheffing {label} vanaf {e.start_date:%d-%m-%Y}"))
+    for pl in sorted(placements, key=lambda p: (p.start_date, p.id)):
+        if pl.source_id is not None:
+            continue
+        out.append(("placement", pl.id, f"Plaatsing vanaf {pl.start_date:%d-%m-%Y}"))
     for x in sorted(contacts, key=lambda x: (x.contact_date, x.id)):
         out.append(("contact", x.id, f"Contact van {x.contact_date:%d-%m-%Y}"))
     for u in session.scalars(
@@ -749,6 +929,20 @@ def correctable_records(
         .order_by(FollowUp.due_date)
     ):
         out.append(("follow_up", u.id, f"Nazorg {u.months} maanden ({u.due_date:%d-%m-%Y})"))
+    return out
+
+
+def reference_choices(session: Session, object_type: str) -> dict[str, list[tuple[str, str]]]:
+    """Per ``ref`` field of the record type, the (id, name) pairs the form offers."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, spec in KINDS[object_type].fields.items():
+        if spec.kind == "ref":
+            assert spec.codes is not None
+            model = REFERENCES[spec.codes]
+            out[name] = [
+                (str(row.id), row.name)
+                for row in session.scalars(select(model).order_by(model.name))
+            ]
     return out
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from werkpad.domain.errors import FieldError, ValidationFailed
-from werkpad.domain.lifecycle import PROPOSAL
+from werkpad.domain.lifecycle import OPEN_PROVISION_STATES, PROPOSAL
 from werkpad.matching.explain import exclusions
 from werkpad.matching.reference import assess_pair
 from werkpad.services.audit import record_change
@@ -26,6 +26,7 @@ from werkpad.store.models import (
     Candidate,
     Placement,
     Proposal,
+    Provision,
     Referral,
     Route,
     StateTransition,
@@ -211,6 +212,34 @@ def route_for_placement(session: Session, candidate_id: int) -> Route | None:
         .where(Route.candidate_id == candidate_id, Route.end_date.is_(None))
         .order_by(Route.start_date.desc(), Route.id.desc())
     )
+
+
+def open_provisions_at_placement(
+    session: Session, entries: list[PipelineEntry]
+) -> dict[int, list[Provision]]:
+    """Per proposal that can be placed, the open provisions of the route the placement will
+    end: the placement form asks what becomes of each (as the exit form does) instead of
+    refusing. One route lookup per placeable proposal and one query for the provisions."""
+    routes: dict[int, int] = {}
+    for entry in entries:
+        if "PLACED" in entry.next_states:
+            route = route_for_placement(session, entry.proposal.candidate_id)
+            if route is not None:
+                routes[entry.proposal.id] = route.id
+    if not routes:
+        return {}
+    by_route: dict[int, list[Provision]] = {}
+    for provision in session.scalars(
+        select(Provision)
+        .where(
+            Provision.route_id.in_(set(routes.values())),
+            Provision.state.in_(OPEN_PROVISION_STATES),
+        )
+        .options(joinedload(Provision.provision_type))
+        .order_by(Provision.start_date, Provision.id)
+    ):
+        by_route.setdefault(provision.route_id, []).append(provision)
+    return {pid: by_route[rid] for pid, rid in routes.items() if rid in by_route}
 
 
 def place_proposal(

@@ -162,6 +162,24 @@ class PlacementOut(BaseModel):
     hours_per_week: int | None
 
 
+class FollowUpOut(BaseModel):
+    """A follow-up (nazorgmoment) after a work exit, with what the benefit data say."""
+
+    id: int
+    placement_id: int
+    months: int
+    due_date: date
+    done_on: date | None
+    still_working: bool | None
+    back_on_benefit: bool | None
+    note: str | None
+    benefit_return_since: date | None = Field(
+        None,
+        description="start of a benefit spell after the work exit and on or before the "
+        "follow-up (its due date, or the day it was done): the benefit data show a return",
+    )
+
+
 class CandidateDetail(BaseModel):
     id: int
     bsn_masked: str = Field(description="BSN with only the last three digits shown")
@@ -180,9 +198,12 @@ class CandidateDetail(BaseModel):
     routes: list[RouteOut]
     contacts: list[ContactOut]
     placements: list[PlacementOut]
+    follow_ups: list[FollowUpOut] = []
 
     @classmethod
-    def of(cls, file: CandidateFile) -> CandidateDetail:
+    def of(
+        cls, file: CandidateFile, follow_ups: list[FollowUpOut] | None = None
+    ) -> CandidateDetail:
         c = file.candidate
         return cls(
             id=c.id,
@@ -202,6 +223,7 @@ class CandidateDetail(BaseModel):
             routes=[RouteOut.of(r) for r in c.routes],
             contacts=[ContactOut.model_validate(x) for x in file.contacts],
             placements=[PlacementOut.model_validate(p) for p in file.placements],
+            follow_ups=follow_ups or [],
         )
 
 

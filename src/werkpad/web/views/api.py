@@ -19,7 +19,11 @@ from werkpad.services.candidate_file import (
 )
 from werkpad.services.candidates import DuplicateCheck, PossibleDuplicate, register_candidate
 from werkpad.services.caseload import list_caseload
-from werkpad.services.exits import ExitResult
+from werkpad.services.exits import (
+    ExitResult,
+    benefit_returns_by_follow_up,
+    follow_ups_of_candidate,
+)
 from werkpad.services.matching import candidates_for_vacancy
 from werkpad.services.proposals import candidate_reference
 from werkpad.store.models import User, Vacancy
@@ -40,6 +44,7 @@ from werkpad.web.schemas import (
     CandidatePage,
     CandidateSummary,
     CorrectionOut,
+    FollowUpOut,
     IntakeIn,
     RouteOut,
     VacancyMatchesOut,
@@ -91,7 +96,26 @@ def get_candidate(
     """The candidate file; every call is written to the audit log."""
     candidate = readable_candidate(db, user, candidate_id)
     record_read(db, user, candidate.id, purpose=API_PURPOSE, ip=client_ip(request))
-    detail = CandidateDetail.of(load_candidate_file(db, candidate))
+    file = load_candidate_file(db, candidate)
+    follow_ups = follow_ups_of_candidate(db, candidate.id)
+    returns = benefit_returns_by_follow_up(file.candidate, file.placements, follow_ups)
+    detail = CandidateDetail.of(
+        file,
+        [
+            FollowUpOut(
+                id=u.id,
+                placement_id=u.placement_id,
+                months=u.months,
+                due_date=u.due_date,
+                done_on=u.done_on,
+                still_working=u.still_working,
+                back_on_benefit=u.back_on_benefit,
+                note=u.note,
+                benefit_return_since=returns.get(u.id),
+            )
+            for u in follow_ups
+        ],
+    )
     db.commit()
     return detail
 

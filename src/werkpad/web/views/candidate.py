@@ -173,6 +173,7 @@ def _correction_page(
         "follow_up_choices": corrections.FOLLOW_UP_CHOICES,
         "undo_days": corrections.exit_undo_days(db),
         "codes": lambda name: list(code_list(name)),
+        "references": corrections.reference_choices(db, object_type),
     }
     db.commit()
     return templates.TemplateResponse(

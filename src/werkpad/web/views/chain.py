@@ -32,6 +32,7 @@ from werkpad.services.casework import add_contact, add_exemption
 from werkpad.services.choices import choice_lists
 from werkpad.services.configuration import load_configuration
 from werkpad.services.diagnosis import propose_route, record_assessment
+from werkpad.services.dossier_partners import add_partner
 from werkpad.services.exits import (
     benefit_returns_by_follow_up,
     complete_follow_up,
@@ -170,6 +171,7 @@ ACTIONS: dict[str, Action] = {
     "nazorg": _follow_up,
     "uitkering": lambda db, u, c, d, t, _: restart_benefit(db, u, c, d, today=t),
     "uitkeringseinde": _benefit_end,
+    "partner": lambda db, u, c, d, t, _: add_partner(db, u, c, d, today=t),
 }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from werkpad.analytics.pipeline import pipeline_by_year
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
-from werkpad.domain.lifecycle import PROPOSAL
+from werkpad.domain.lifecycle import NOT_STARTED_PROVISION_STATES, PROPOSAL, PROVISION
 from werkpad.matching.features import DAY_LABELS_NL, DAYS, DEMAND_LABELS_NL, DEMANDS
 from werkpad.services.employers import (
     VACANCY_STATUSES,
@@ -32,9 +32,11 @@ from werkpad.services.employers import (
 )
 from werkpad.services.fields import Fields
 from werkpad.services.matching import candidates_for_vacancy
+from werkpad.services.plans import results_ending_as
 from werkpad.services.proposals import (
     candidate_reference,
     move_proposal,
+    open_provisions_at_placement,
     place_proposal,
     proposal_steps,
     shortlist_candidate,
@@ -190,9 +192,21 @@ def _detail_page(
             "job_types": [(c.code, c.label_nl) for c in code_list("job_type")],
             "contract_types": [(c.code, c.label_nl) for c in code_list("contract_type")],
             "instruments": [(c, code_list("instrument").label(c)) for c in PLACEMENT_INSTRUMENTS],
+            **placement_provision_context(db, pipeline),
         },
         status_code=status_code,
     )
+
+
+def placement_provision_context(db: Session, pipeline: list[Any]) -> dict[str, Any]:
+    """What the placement form needs to ask what becomes of each open provision."""
+    return {
+        "placement_provisions": open_provisions_at_placement(db, pipeline),
+        "provision_states": PROVISION.labels_nl,
+        "not_started_states": NOT_STARTED_PROVISION_STATES,
+        "completed_results": results_ending_as("COMPLETED"),
+        "stopped_results": results_ending_as("STOPPED"),
+    }
 
 
 @router.get("/{vacancy_id}", response_class=HTMLResponse)

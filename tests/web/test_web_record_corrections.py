@@ -1,0 +1,198 @@
+"""Corrections of provisions, exemptions and placements through the form and the API: a
+mandatory reason, dates checked against the route, the history under "Wijzigingen", an audit
+entry that points at the correction, and deletion refused where other records depend."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from web_support import ClientFactory, World, session_csrf
+
+from werkpad.store.db import make_engine, session_factory, transaction
+from werkpad.store.models import (
+    AuditEntry,
+    Correction,
+    CostLine,
+    Exemption,
+    Placement,
+    Provision,
+    Route,
+)
+
+
+def _scalar(url: str, statement: Any) -> Any:
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        value = s.scalar(statement)
+    engine.dispose()
+    return value
+
+
+def _post(client: Any, url: str, data: dict[str, str]) -> Any:
+    token = session_csrf(client)
+    return client.post(url, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def _completed_provision(url: str, cid: int) -> int:
+    return int(
+        _scalar(
+            url,
+            select(Provision.id)
+            .join(Route, Route.id == Provision.route_id)
+            .where(Route.candidate_id == cid, Provision.state == "COMPLETED"),
+        )
+    )
+
+
+def test_provision_correction_is_checked_against_the_route_and_kept_in_the_history(
+    world: World, client_for: ClientFactory
+) -> None:
+    cid = world.full_candidate  # route 1 March 2019 - 1 January 2020, exit to a job
+    pid = _completed_provision(world.url, cid)
+    km = client_for(world, "km")
+    url = f"/kandidaten/{cid}/correctie/provision/{pid}"
+    form = km.get(url)
+    assert form.status_code == 200
+    assert 'id="correctie-provider_id"' in form.text and "Re-integratiebedrijf" in form.text
+
+    refused = _post(
+        km,
+        url,
+        {"end_date": "2020-02-01", "result": "STOPPED_EARLY", "reason": "Datum verkeerd"},
+    )
+    assert refused.status_code == 422
+    assert "Einddatum ligt na de einddatum van de route (01-01-2020)." in refused.text
+    assert 'id="correctie-end_date-error"' in refused.text
+    assert "Dit resultaat past niet bij een afgeronde voorziening." in refused.text
+    no_reason = _post(km, url, {"cost": "900,00"})
+    assert no_reason.status_code == 422
+    assert "Reden van de correctie is verplicht." in no_reason.text
+    assert _scalar(world.url, select(func.count(Correction.id))) == 0
+    assert _scalar(world.url, select(Provision.cost).where(Provision.id == pid)) == Decimal(
+        "1250.00"
+    )
+
+    done = _post(
+        km, url, {"cost": "900,00", "end_date": "2019-04-15", "reason": "Factuur ontvangen"}
+    )
+    assert done.status_code == 303, done.text[-600:]
+    engine = make_engine(world.url)
+    with session_factory(engine)() as s:
+        provision = s.get(Provision, pid)
+        assert provision is not None
+        assert (provision.cost, provision.end_date) == (Decimal("900.00"), date(2019, 4, 15))
+        correction = s.scalars(select(Correction)).one()
+        assert correction.changes["cost"] == ["1250.00", "900.00"]
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.object_type == "correction")).one()
+        assert audit.object_id == correction.id
+    engine.dispose()
+    page = km.get(f"/kandidaten/{cid}").text
+    assert "Voorziening gecorrigeerd" in page and "Kosten (€): 1250.00 → 900.00" in page
+    assert "Factuur ontvangen" in page
+
+
+def test_a_provision_with_booked_costs_cannot_be_deleted_and_one_without_leaves_a_trace(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    cid = world_sqlite.full_candidate
+    pid = _completed_provision(world_sqlite.url, cid)
+    engine = make_engine(world_sqlite.url)
+    with transaction(session_factory(engine)) as s:
+        s.add(CostLine(booked_on=date(2019, 4, 1), cost_item="PROVISION", amount=Decimal("1250")))
+        s.flush()
+        line = s.scalars(select(CostLine)).one()
+        line.provision_id = pid
+    engine.dispose()
+    km = client_for(world_sqlite, "km")
+    url = f"/kandidaten/{cid}/correctie/provision/{pid}/verwijderen"
+    refused = _post(km, url, {"reason": "Dubbel ingevoerd"})
+    assert refused.status_code == 422
+    assert "Verwijderen kan niet: Er zijn kosten op deze voorziening geboekt." in refused.text
+    assert _scalar(world_sqlite.url, select(Provision.id).where(Provision.id == pid)) == pid
+
+    engine = make_engine(world_sqlite.url)
+    with transaction(session_factory(engine)) as s:
+        for line in s.scalars(select(CostLine)):
+            s.delete(line)
+    engine.dispose()
+    gone = _post(km, url, {"reason": "Dubbel ingevoerd"})
+    assert gone.status_code == 303, gone.text[-600:]
+    assert _scalar(world_sqlite.url, select(Provision.id).where(Provision.id == pid)) is None
+    trace = km.get(f"/api/candidates/{cid}/corrections").json()
+    assert trace[0]["action"] == "DELETE" and trace[0]["object_type"] == "provision"
+    assert trace[0]["changes"]["cost"] == ["1250.00", None]
+
+
+def test_api_corrects_and_deletes_an_exemption_with_422_on_bad_input(
+    world: World, client_for: ClientFactory
+) -> None:
+    cid = world.full_candidate
+    eid = _scalar(world.url, select(Exemption.id).where(Exemption.candidate_id == cid))
+    km = client_for(world, "km")
+    headers = {"X-CSRF-Token": session_csrf(km)}
+    base = f"/api/candidates/{cid}/records/exemption/{eid}"
+    bad = km.patch(base, json={"review_date": "2019-01-01", "reason": "Datum"}, headers=headers)
+    assert bad.status_code == 422
+    assert bad.json()["detail"] == [
+        {"field": "review_date", "message": "Herbeoordeling moet na de startdatum liggen."}
+    ]
+    unknown = km.patch(base, json={"exemption_type": "NONE", "reason": "x"}, headers=headers)
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["field"] == "exemption_type"
+    assert _scalar(world.url, select(func.count(Correction.id))) == 0
+
+    ok = km.patch(
+        base,
+        json={"review_date": "2019-08-01", "exemption_reason": "Zorg voor kind", "reason": "Brief"},
+        headers=headers,
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["changes"]["review_date"] == ["2019-09-01", "2019-08-01"]
+    assert _scalar(world.url, select(Exemption.reason).where(Exemption.id == eid)) == (
+        "Zorg voor kind"
+    )
+    gone = km.post(f"{base}/delete", json={"reason": "Bij de verkeerde kandidaat"}, headers=headers)
+    assert gone.status_code == 200 and gone.json()["action"] == "DELETE"
+    assert _scalar(world.url, select(Exemption.id).where(Exemption.id == eid)) is None
+    assert "Ontheffing verwijderd" in km.get(f"/kandidaten/{cid}").text
+
+
+def test_placement_is_corrected_on_the_file_but_only_lapses_by_undoing_the_exit(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    cid = world_sqlite.full_candidate
+    plid = _scalar(world_sqlite.url, select(Placement.id).where(Placement.candidate_id == cid))
+    km = client_for(world_sqlite, "km")
+    page = km.get(f"/kandidaten/{cid}").text
+    assert f"/kandidaten/{cid}/correctie/placement/{plid}" in page
+    url = f"/kandidaten/{cid}/correctie/placement/{plid}"
+    bad = _post(km, url, {"hours_per_week": "0", "reason": "Uren"})
+    assert bad.status_code == 422 and "Uren per week moet tussen 1 en 60 liggen." in bad.text
+    ok = _post(
+        km, url, {"contract_type": "PERMANENT", "hours_per_week": "36", "reason": "Contract"}
+    )
+    assert ok.status_code == 303, ok.text[-600:]
+    assert _scalar(
+        world_sqlite.url, select(Placement.contract_type).where(Placement.id == plid)
+    ) == ("PERMANENT")
+    refused = _post(km, f"{url}/verwijderen", {"reason": "Vergissing"})
+    assert refused.status_code == 422
+    assert "Een plaatsing vervalt door de uitstroom ongedaan te maken." in refused.text
+    assert _scalar(world_sqlite.url, select(Placement.id).where(Placement.id == plid)) == plid
+
+
+def test_accountmanager_may_not_correct_a_provision(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    cid = world_sqlite.full_candidate
+    pid = _completed_provision(world_sqlite.url, cid)
+    am = client_for(world_sqlite, "am")
+    response = am.patch(
+        f"/api/candidates/{cid}/records/provision/{pid}",
+        json={"cost": "1", "reason": "Test"},
+        headers={"X-CSRF-Token": session_csrf(am)},
+    )
+    assert response.status_code == 403
