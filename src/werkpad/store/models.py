@@ -249,6 +249,8 @@ class BenefitSpell(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(20))
     monthly_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # Why the spell began (code list ``benefit_inflow_reason``, the ISD's reasons; issue 12).
+    inflow_reason: Mapped[str | None] = mapped_column(String(20))
 
     candidate: Mapped[Candidate] = relationship(back_populates="benefit_spells")
     dossier: Mapped[BenefitDossier | None] = relationship()

@@ -2,7 +2,8 @@
 
 ``municipality`` (name, CBS code), ``team_municipality`` (a team serves several), and a
 municipality on every benefit dossier, budget and cost line, plus a user's municipality scope
-and the link between the two dossiers of a move within the service. Existing rows belong to
+the link between the two dossiers of a move within the service, and why a benefit spell began
+(``benefit_spell.inflow_reason``). Existing rows belong to
 one default municipality created here from the configuration (``WERKPAD_MUNICIPALITY``,
 ``WERKPAD_GEMEENTECODE``); an empty database gets it on its first write instead, so a fresh
 database stays without rows.
@@ -108,6 +109,8 @@ def upgrade() -> None:
             ["moved_from_dossier_id"],
             ["id"],
         )
+    with op.batch_alter_table("benefit_spell", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("inflow_reason", sa.String(length=20), nullable=True))
     with op.batch_alter_table("app_user", schema=None) as batch_op:
         batch_op.add_column(sa.Column("municipality_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -124,6 +127,8 @@ def downgrade() -> None:
             batch_op.f("fk_app_user_municipality_id_municipality"), type_="foreignkey"
         )
         batch_op.drop_column("municipality_id")
+    with op.batch_alter_table("benefit_spell", schema=None) as batch_op:
+        batch_op.drop_column("inflow_reason")
     with op.batch_alter_table("benefit_dossier", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_benefit_dossier_moved_from_dossier_id_benefit_dossier"),
