@@ -96,19 +96,23 @@ def restrict_to_municipality(snap: Snapshot, municipality_id: int) -> Snapshot:
 
 
 def _chain_roots(dossiers: pd.DataFrame) -> pd.Series:
-    """Per dossier id the first dossier of its chain of moves within the snapshot."""
-    ids = dossiers["dossier_id"].astype("int64")
-    parent = pd.Series(dossiers["moved_from_dossier_id"].to_numpy(), index=ids.to_numpy())
-    parent = parent[parent.notna()].astype("int64")
-    parent = parent[parent.isin(set(ids))]
-    root = pd.Series(ids.to_numpy(), index=ids.to_numpy())
-    for _ in range(len(parent) + 1):
-        step = root.map(parent)
-        moved = step.notna()
-        if not moved.any():
-            break
-        root[moved] = step[moved].astype("int64")
-    return root
+    """Per dossier id (index) the first dossier of its chain of moves within the snapshot."""
+    ids = dossiers["dossier_id"].astype("int64").to_numpy()
+    known = set(ids.tolist())
+    links = dossiers.loc[dossiers["moved_from_dossier_id"].notna()]
+    parent = {
+        int(child): int(source)
+        for child, source in zip(links["dossier_id"], links["moved_from_dossier_id"], strict=True)
+        if int(source) in known
+    }
+    roots = {}
+    for dossier in parent:  # only the linked dossiers walk; chains are short
+        current, seen = dossier, {dossier}
+        while current in parent and parent[current] not in seen:
+            current = parent[current]
+            seen.add(current)
+        roots[dossier] = current
+    return pd.Series([roots.get(i, i) for i in ids.tolist()], index=ids, dtype="int64")
 
 
 def service_total(snap: Snapshot) -> Snapshot:
