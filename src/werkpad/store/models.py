@@ -798,7 +798,11 @@ def default_municipality_id(context: Any) -> int:
     (``werkpad.config.default_municipality``): a column default, so every writer of a dossier,
     budget or cost line that names no municipality keeps working as in a single-municipality
     installation, in its own transaction."""
-    conn = context.connection
+    return ensure_default_municipality(context.connection)
+
+
+def ensure_default_municipality(conn: Any) -> int:
+    """The default municipality's id on connection ``conn``, created when there is none."""
     table = Municipality.__table__
     statement = select(table.c.id).where(table.c.is_default.is_(True)).order_by(table.c.id)
     found = conn.execute(statement.limit(1)).scalar()
