@@ -41,3 +41,16 @@ def trusted_proxies(explicit: str | None = None) -> tuple[IpNetwork, ...]:
     return tuple(
         ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
     )
+
+
+DEFAULT_MUNICIPALITY_NAME = "Gemeente"
+
+
+def default_municipality() -> tuple[str, str | None]:
+    """Name and CBS code (4 digits, or None) of the municipality a single-municipality
+    installation works for: ``WERKPAD_MUNICIPALITY`` and ``WERKPAD_GEMEENTECODE``, else
+    "Gemeente" without a code. The first write of a dossier, budget or cost line creates it
+    (docs/municipalities.md); a regional service adds its other municipalities."""
+    name = os.environ.get("WERKPAD_MUNICIPALITY", "").strip()[:100] or DEFAULT_MUNICIPALITY_NAME
+    code = os.environ.get("WERKPAD_GEMEENTECODE", "").strip()
+    return name, code if len(code) == 4 and code.isdigit() else None

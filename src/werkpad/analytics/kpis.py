@@ -31,6 +31,7 @@ from werkpad.analytics import (
     ladder,
     life_domains,
     lks,
+    municipalities,
     long_stay,
     participation,
     reach,
@@ -294,6 +295,11 @@ def kpi_caseload_flows(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     return _long(frame, period="year", group="flow", subgroup="reason", measures=["dossiers"])
 
 
+def kpi_inflow_outflow_by_reason(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
+    frame = municipalities.flows_by_reason(snap.dossiers, snap.benefit_spells, ctx.years)
+    return _long(frame, period="year", group="flow", subgroup="reason", measures=["dossiers"])
+
+
 def kpi_caseload_per_fte(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     ends = caseload.quarter_ends(ctx.years, pd.Timestamp(ctx.reference_date))
     counts = caseload.open_routes_at(snap.routes, ends)
@@ -477,6 +483,7 @@ REGISTRY: dict[str, KpiFunction] = {
     "caseload_net_change": kpi_caseload_net_change,
     "caseload_flows": kpi_caseload_flows,
     "caseload_per_fte": kpi_caseload_per_fte,
+    "inflow_outflow_by_reason": kpi_inflow_outflow_by_reason,
     "ladder_rise": kpi_ladder_rise,
     "budget_vs_actual": kpi_budget_vs_actual,
     "net_cost_per_participant": kpi_net_cost_per_participant,

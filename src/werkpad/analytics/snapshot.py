@@ -37,7 +37,12 @@ class Snapshot:
     * ``contacts``: person, contact_date (no summaries: they are free text about a person);
     * ``placement_instruments``: placement_id, instrument, loonwaarde_pct;
     * ``life_domains``: person, assessed_on, domain, score (the ZRM scores of an assessment,
-      1 = acute problem .. 5 = fully self-reliant).
+      1 = acute problem .. 5 = fully self-reliant);
+    * ``municipalities``: municipality_id, name, cbs_code (the service's municipalities).
+
+    For a service of several municipalities (``werkpad.analytics.municipalities``) the dossiers
+    also carry ``municipality_id`` and ``moved_from_dossier_id`` (the dossier a move within the
+    service continues), the spells ``inflow_reason``, budgets and cost lines ``municipality_id``.
 
     ``persons`` also carries ``klantmanager_id`` (a staff id, for the teamleider's own view);
     ``benefit_spells`` carries ``application_date``; ``placements`` carries ``hours_per_week``;
@@ -63,6 +68,7 @@ class Snapshot:
     contacts: pd.DataFrame = field(default_factory=_empty)
     placement_instruments: pd.DataFrame = field(default_factory=_empty)
     life_domains: pd.DataFrame = field(default_factory=_empty)
+    municipalities: pd.DataFrame = field(default_factory=_empty)
 
 
 @dataclass(frozen=True)

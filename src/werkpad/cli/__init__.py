@@ -58,7 +58,9 @@ def db_upgrade(db: DbOption = None) -> None:
 
 @app.command()
 def synth(
-    scale: Annotated[str, typer.Option(help="small | denhaag | national")] = "small",
+    scale: Annotated[
+        str, typer.Option(help="small | denhaag | national | hln (regionale dienst, 3 gemeenten)")
+    ] = "small",
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data")] = 1,
     db: DbOption = None,
     replace: Annotated[bool, typer.Option(help="Empty the database first")] = False,
@@ -70,7 +72,7 @@ def synth(
     engine = make_engine(url)
     upgrade(engine)
     summary = run_synth(engine, scale=scale, seed=seed, replace=replace, console=console)
-    _freeze_demo_clock(engine)
+    _freeze_demo_clock(engine, scale)
     console.print(summary)
 
 
@@ -139,7 +141,7 @@ def serve(
 @app.command()
 def demo(
     db: DbOption = None,
-    scale: Annotated[str, typer.Option(help="small | denhaag")] = "small",
+    scale: Annotated[str, typer.Option(help="small | denhaag | hln")] = "small",
     seed: Annotated[int, typer.Option()] = 1,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
@@ -153,7 +155,7 @@ def demo(
     upgrade(engine)
     if database_is_empty(engine):
         summary = run_synth(engine, scale=scale, seed=seed, replace=False, console=console)
-        _freeze_demo_clock(engine)
+        _freeze_demo_clock(engine, scale)
         console.print(summary)
         _save_demo_logins(summary.logins)
     else:
@@ -169,14 +171,14 @@ def demo(
     uvicorn.run(create_app(url), host=host, port=port, log_level="warning", **SERVER_OPTIONS)
 
 
-def _freeze_demo_clock(engine: Engine) -> None:
+def _freeze_demo_clock(engine: Engine, scale: str = "small") -> None:
     """Synthetic history ends at the synth reference date; the app treats that day as today."""
     from werkpad.services.clock import freeze_today
     from werkpad.store.db import session_factory, transaction
-    from werkpad.synth import REFERENCE_DATE
+    from werkpad.synth import reference_date_for
 
     with transaction(session_factory(engine)) as session:
-        freeze_today(session, REFERENCE_DATE)
+        freeze_today(session, reference_date_for(scale))
 
 
 DEMO_LOGINS_FILE = Path("werkpad-demo-logins.csv")

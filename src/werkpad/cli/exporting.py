@@ -108,6 +108,47 @@ def srg_command(
     )
 
 
+@export_app.command("srg-gemeenten")
+def srg_per_municipality_command(
+    year: Annotated[int, typer.Option("--year", help="Verslagjaar")],
+    month: Annotated[int, typer.Option("--month", help="Verslagmaand (1-12)")],
+    berichtgevercode: Annotated[
+        str, typer.Option("--berichtgevercode", help="Berichtgevercode (4 cijfers)")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Uitvoermap")] = Path("."),
+    layout: Annotated[str, typer.Option("--layout", help="Indeling: 2015 of 2016")] = "2016",
+    db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
+) -> None:
+    """Maak de SRG-levering per gemeente van de dienst: één bestand per CBS-gemeentecode."""
+    from werkpad.exporting.srg import SrgDelivery
+    from werkpad.exporting.srg_municipalities import export_srg_per_municipality
+
+    try:
+        # The code is replaced per municipality; 0000 only passes the format check.
+        delivery = SrgDelivery(year, month, "0000", berichtgevercode, layout=layout)
+        engine = make_engine(database_url(db))
+        try:
+            deliveries = export_srg_per_municipality(engine, delivery, out)
+            for item in deliveries:
+                record_cli(
+                    engine,
+                    "EXPORT",
+                    "srg_export",
+                    f"SRG-levering {year:04d}-{month:02d} gemeente {item.gemeentecode} (met BSN), "
+                    f"{item.records} rijen, naar {where(item.path)}",
+                )
+        finally:
+            engine.dispose()
+    except ValueError as wrong:
+        console.print(f"[red]{wrong}[/red]")
+        raise typer.Exit(code=2) from wrong
+    for item in deliveries:
+        console.print(
+            f"[green]{item.name} ({item.gemeentecode})[/green]: {item.records} voorzieningen in "
+            f"{item.path}"
+        )
+
+
 @export_app.command("folder")
 def folder_command(
     out: Annotated[Path, typer.Argument(help="Nieuwe of lege map voor de importbestanden")],

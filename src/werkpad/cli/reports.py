@@ -22,6 +22,7 @@ from werkpad.analytics.units import code_label, format_value, measure_unit
 from werkpad.config import database_url
 from werkpad.reports.compute import kpi_results, select_year, to_records, years_up_to
 from werkpad.services.configuration import small_cell_threshold
+from werkpad.services.municipalities import resolve_municipality
 from werkpad.store.db import make_engine, upgrade
 
 console = Console()
@@ -62,6 +63,12 @@ def kpi_command(
     db: DbOption = None,
     peildatum: PeildatumOption = None,
     succes: SuccessOption = DEFAULT_SUCCESS,
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            "--municipality", "--gemeente", help="Alleen deze gemeente (CBS-code of naam)"
+        ),
+    ] = None,
 ) -> None:
     """Bereken elke indicator met definitie-id, versie, peildatum en succesdefinitie."""
     engine = make_engine(database_url(db))
@@ -69,7 +76,14 @@ def kpi_command(
     try:
         ref = _peildatum(peildatum)
         years = years_up_to(year) if year else None
-        _, ctx, results = kpi_results(engine, reference_date=ref, years=years, success=succes)
+        place = resolve_municipality(engine, municipality)
+        _, ctx, results = kpi_results(
+            engine,
+            reference_date=ref,
+            years=years,
+            success=succes,
+            municipality_id=place.id if place else None,
+        )
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
@@ -80,6 +94,9 @@ def kpi_command(
     if as_json:
         payload = {
             "reference_date": ctx.reference_date.isoformat(),
+            "municipality": (
+                {"name": place.name, "cbs_code": place.cbs_code} if place else None
+            ),
             "success_definition": ctx.success.label,
             "definitions": [vars(d) for d in kpi_definitions().values()],
             "results": [

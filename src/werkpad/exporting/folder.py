@@ -75,6 +75,16 @@ def _list_cell(separator: str, values: Any) -> str:
     return joiner.join(str(v) for v in values)
 
 
+def _municipality_keys(conn: Connection) -> dict[int, str]:
+    """Municipality id -> its CBS code (else name); none at all for a single municipality, so
+    its folder imports into any installation as that installation's default."""
+    table = Base.metadata.tables["municipality"]
+    rows = conn.execute(sa.select(table.c.id, table.c.name, table.c.cbs_code)).all()
+    if len(rows) <= 1:
+        return {}
+    return {i: code or name for i, name, code in rows}
+
+
 def _dossier_members(conn: Connection, persons: dict[int, str]) -> dict[int, dict[str, str]]:
     member = Base.metadata.tables["dossier_member"]
     out: dict[int, dict[str, str]] = {}
@@ -105,6 +115,7 @@ def export_folder(database: str | Engine, out: Path) -> FolderExport:
                 conn.execution_options(isolation_level="REPEATABLE READ")
             specs = [s for s in SPECS if not s.update_only]
             keys = {s.kind: _spec_keys(conn, s) for s in specs}
+            keys["municipalities"] = _municipality_keys(conn)
             members = _dossier_members(conn, keys["persons"])
             for spec in specs:
                 table = Base.metadata.tables[spec.table]
@@ -135,11 +146,17 @@ def _row(
             out.append(keys[spec.kind][record["id"]])
         elif column.ref is not None:
             target = record[column.target]
-            out.append("" if target is None else keys[column.ref][target])
+            found = keys[column.ref]
+            lenient = column.ref == "municipalities"  # left empty for a single municipality
+            out.append(
+                "" if target is None else found.get(target, "") if lenient else found[target]
+            )
         elif column.json_key is not None:
             scores = record[column.target] or {}
             value = scores.get(column.json_key) if isinstance(scores, dict) else None
-            out.append(_list_cell(column.separator, value) if column.kind == "list" else cell(value))
+            out.append(
+                _list_cell(column.separator, value) if column.kind == "list" else cell(value)
+            )
         elif column.kind == "list":
             out.append(_list_cell(column.separator, record[column.target]))
         else:

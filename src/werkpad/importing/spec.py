@@ -191,6 +191,8 @@ SPECS: tuple[FileSpec, ...] = (
             Column("closed_on", "date"),
             Column("applicant_id", required=True, ref="persons"),
             Column("partner_id", ref="persons"),
+            # CBS code (0534, GM0534) or name; empty: the default municipality (issue 12)
+            Column("municipality", ref="municipalities", db="municipality_id"),
         ),
         date_order=(("opened_on", "closed_on"),),
         description="Uitkeringsdossiers met aanvrager en partner",
@@ -571,6 +573,7 @@ SPECS: tuple[FileSpec, ...] = (
             Column("amount", "decimal", required=True),
             Column("provision_id", ref="provisions"),
             Column("description"),
+            Column("municipality", ref="municipalities", db="municipality_id"),
         ),
         description="Kosten- en opbrengstregels (negatief bedrag = opbrengst)",
     ),
@@ -579,7 +582,10 @@ SPECS: tuple[FileSpec, ...] = (
 SPEC_BY_KIND: dict[str, FileSpec] = {s.kind: s for s in SPECS}
 
 # Reference targets that are not import files: looked up in the database only.
-DB_ONLY_REFS: dict[str, tuple[str, str]] = {}
+DB_ONLY_REFS: dict[str, tuple[str, str]] = {
+    # The service's municipalities, by CBS code or name (``writing.key_map`` lists both).
+    "municipalities": ("municipality", "name"),
+}
 
 
 def ref_target(kind: str) -> tuple[str, tuple[str, ...]]:

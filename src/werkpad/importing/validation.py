@@ -396,6 +396,13 @@ def _follow_up_rules(name: str, frame: pd.DataFrame, text: pd.DataFrame) -> list
     return _rows(name, "months", wrong, "nazorg is na 6, 12 of 18 maanden", text["months"])
 
 
+_REF_PLACES = {"users": "gebruikers"}
+_REF_REASONS = {
+    "municipalities": "onbekende gemeente; gebruik de CBS-code (zoals 0534) of de naam van een "
+    "gemeente van de dienst",
+}
+
+
 def check_references(
     files: dict[str, ParsedFile], known: KnownKeys, unreadable: set[str]
 ) -> list[RowError]:
@@ -411,13 +418,14 @@ def check_references(
                 available.update(target.frame[KEY])
             values = parsed.frame[column.name]
             missing = values.notna() & ~values.isin(available)
-            where = f"{column.ref}-bestand of database" if column.ref != "users" else "gebruikers"
+            where = _REF_PLACES.get(str(column.ref), f"{column.ref}-bestand of database")
+            reason = _REF_REASONS.get(str(column.ref), f"verwijst naar onbekende rij in {where}")
             errors.extend(
                 RowError(
                     parsed.name,
                     int(row),
                     column.name,
-                    f"verwijst naar onbekende rij in {where}",
+                    reason,
                     str(values[row]),
                 )
                 for row in missing[missing].index

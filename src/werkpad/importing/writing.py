@@ -21,7 +21,7 @@ from werkpad.importing.reconcile import Difference, reconcile_with_screen
 from werkpad.importing.spec import DB_ONLY_REFS, SPECS, Column, FileSpec, ref_target
 from werkpad.importing.validation import KEY, KnownKeys, ParsedFile, Validation
 from werkpad.store.figures_version import bump_figures_version
-from werkpad.store.models import Base
+from werkpad.store.models import Base, ensure_default_municipality
 
 CHUNK_ROWS = 5_000
 Progress = Callable[[str, int, int], None]
@@ -39,11 +39,26 @@ def _table(name: str) -> Table:
 
 def key_map(conn: Connection, kind: str) -> dict[str, int]:
     """Existing rows of ``kind``: source key -> database id."""
+    if kind == "municipalities":
+        return municipality_keys(conn)
     table_name, columns = ref_target(kind)
     table = _table(table_name)
     cols = [table.c[c] for c in columns]
     rows = conn.execute(select(*cols, table.c.id).where(cols[0].is_not(None)))
     return {"|".join(str(v) for v in row[:-1]): row[-1] for row in rows}
+
+
+def municipality_keys(conn: Connection) -> dict[str, int]:
+    """Every way a file may name a municipality of the service: its CBS code as 0534 and
+    GM0534, and its name with and without "Gemeente" (docs/municipalities.md)."""
+    table = _table("municipality")
+    keys: dict[str, int] = {}
+    for place_id, name, code in conn.execute(select(table.c.id, table.c.name, table.c.cbs_code)):
+        bare = name.removeprefix("Gemeente ").strip()
+        names = {name, bare, f"Gemeente {bare}", name.upper(), name.lower(), bare.lower()}
+        codes = {code, f"GM{code}", code.lstrip("0")} if code else set()
+        keys.update(dict.fromkeys(names | codes, place_id))
+    return keys
 
 
 def load_known(conn: Connection) -> KnownKeys:
@@ -153,6 +168,12 @@ class _Writer:
         for target, columns in parts.items():
             out[target] = _json_objects(frame, columns)
         records = pd.DataFrame(out, index=frame.index)
+        if "municipality_id" in records.columns and records["municipality_id"].isna().any():
+            # An empty municipality cell: the installation's default one (one municipality).
+            default = ensure_default_municipality(self.conn)
+            records["municipality_id"] = records["municipality_id"].where(
+                records["municipality_id"].notna(), default
+            )
         if spec.table == "provision":
             records["state"] = _provision_states(records)
         records[KEY] = frame[KEY]

@@ -22,12 +22,15 @@ def kpi_results(
     success: str | None = None,
     ids: Iterable[str] | None = None,
     figures: Figures | None = None,
+    municipality_id: int | None = None,
 ) -> tuple[Snapshot, KpiContext, pd.DataFrame]:
     """Snapshot on ``reference_date`` (default: the municipality's today, which a demo database
     freezes), the context and the tidy result set. The snapshot comes from ``figures`` (a
-    long-lived process passes its own, so it is loaded once per figures version)."""
+    long-lived process passes its own, so it is loaded once per figures version).
+    ``municipality_id`` narrows every figure to one municipality of the service; without it
+    the figures are the service's, internal moves netted out (docs/municipalities.md)."""
     ref = reference_date or Clock(engine).today()
-    snap = (figures or Figures(engine)).current().snapshot(ref)
+    snap = (figures or Figures(engine)).current().municipal_snapshot(ref, municipality_id)
     ctx = KpiContext.for_snapshot(snap, years=years, success=success)
     return snap, ctx, compute_kpis(snap, ctx, ids)
 

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from werkpad.analytics.municipalities import for_municipality
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.services.snapshot import load_snapshot
 from werkpad.store.figures_version import read_figures_version
@@ -243,6 +244,16 @@ class FiguresView:
         self.served_version = entry.version
         assert isinstance(entry.value, Snapshot)
         return entry.value
+
+    def municipal_snapshot(self, reference_date: date, municipality_id: int | None) -> Snapshot:
+        """The snapshot of one municipality of the service, or (``None``) of the service as a
+        whole with its internal moves netted out (``analytics.municipalities``); the same as
+        :meth:`snapshot` for a single municipality."""
+        snap = self.snapshot(reference_date)
+        return self.derived(
+            ("municipality", reference_date, municipality_id),
+            lambda: for_municipality(snap, municipality_id),
+        )
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A value computed from this request's snapshots (a dashboard board, an effect

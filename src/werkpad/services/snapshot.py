@@ -24,6 +24,7 @@ from werkpad.store.models import (
     CostLine,
     DossierMember,
     Exemption,
+    Municipality,
     Placement,
     PlacementInstrument,
     Provision,
@@ -100,6 +101,13 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
         ),
         placement_instruments=_placement_instruments(engine, ref),
         life_domains=_life_domains(engine, ref),
+        municipalities=_frame(
+            engine,
+            select(Municipality.id, Municipality.name, Municipality.cbs_code).order_by(
+                Municipality.id
+            ),
+            ["municipality_id", "name", "cbs_code"],
+        ),
     )
 
 
@@ -195,6 +203,7 @@ def _benefit_spells(engine: Engine, ref: date) -> pd.DataFrame:
             BenefitSpell.dossier_id,
             BenefitSpell.end_reason,
             BenefitSpell.application_date,
+            BenefitSpell.inflow_reason,
         ).where(BenefitSpell.start_date <= ref),
         [
             "person",
@@ -204,6 +213,7 @@ def _benefit_spells(engine: Engine, ref: date) -> pd.DataFrame:
             "dossier_id",
             "end_reason",
             "application_date",
+            "inflow_reason",
         ],
     )
 
@@ -278,13 +288,23 @@ def _dossiers(engine: Engine, ref_ts: pd.Timestamp) -> pd.DataFrame:
             DossierMember.candidate_id,
             BenefitDossier.opened_on,
             BenefitDossier.closed_on,
+            BenefitDossier.municipality_id,
+            BenefitDossier.moved_from_dossier_id,
         )
         .join(DossierMember, DossierMember.dossier_id == BenefitDossier.id)
         .where(DossierMember.member_role == "APPLICANT")
         .where(BenefitDossier.opened_on <= ref_ts.date()),
-        ["dossier_id", "person", "opened_on", "closed_on"],
+        [
+            "dossier_id",
+            "person",
+            "opened_on",
+            "closed_on",
+            "municipality_id",
+            "moved_from_dossier_id",
+        ],
     )
     frame.loc[frame["closed_on"] > ref_ts, "closed_on"] = pd.NaT
+    frame["moved_from_dossier_id"] = frame["moved_from_dossier_id"].astype("Int64")
     return frame
 
 
@@ -327,8 +347,8 @@ def _life_domains(engine: Engine, ref: date) -> pd.DataFrame:
 def _budgets(engine: Engine) -> pd.DataFrame:
     frame = _frame(
         engine,
-        select(Budget.year, Budget.cost_item, Budget.amount),
-        ["year", "cost_item", "amount"],
+        select(Budget.year, Budget.cost_item, Budget.amount, Budget.municipality_id),
+        ["year", "cost_item", "amount", "municipality_id"],
     )
     frame["amount"] = pd.to_numeric(frame["amount"]).astype("float64")
     return frame
@@ -338,9 +358,13 @@ def _cost_lines(engine: Engine, ref: date) -> pd.DataFrame:
     frame = _frame(
         engine,
         select(
-            CostLine.booked_on, CostLine.cost_item, CostLine.amount, CostLine.provision_id
+            CostLine.booked_on,
+            CostLine.cost_item,
+            CostLine.amount,
+            CostLine.provision_id,
+            CostLine.municipality_id,
         ).where(CostLine.booked_on <= ref),
-        ["booked_on", "cost_item", "amount", "provision_id"],
+        ["booked_on", "cost_item", "amount", "provision_id", "municipality_id"],
     )
     frame["amount"] = pd.to_numeric(frame["amount"]).astype("float64")
     return frame

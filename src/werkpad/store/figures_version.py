@@ -44,6 +44,7 @@ WATCHED: dict[str, frozenset[str] | None] = {
     "cost_line": None,
     "dossier_member": None,
     "exemption": None,
+    "municipality": None,
     "placement": None,
     "placement_instrument": None,
     "provision": None,

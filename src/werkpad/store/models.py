@@ -27,8 +27,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    insert,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from werkpad.config import default_municipality
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -102,6 +106,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     fte: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.00"))
+    # A municipality scope (issue 12): this user sees that municipality's figures and lists
+    # only. None: the whole service.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
@@ -196,6 +203,14 @@ class BenefitDossier(Base):
     dossier_number: Mapped[str] = mapped_column(String(30), unique=True)
     opened_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # The municipality whose benefit this is (issue 12); left out, the installation's default.
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id"), index=True, default=lambda ctx: default_municipality_id(ctx)
+    )
+    # After a move within the service: the dossier in the municipality the person came from.
+    moved_from_dossier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("benefit_dossier.id"), unique=True
+    )
 
     members: Mapped[list[DossierMember]] = relationship(back_populates="dossier")
 
@@ -234,6 +249,8 @@ class BenefitSpell(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(20))
     monthly_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # Why the spell began (code list ``benefit_inflow_reason``, the ISD's reasons; issue 12).
+    inflow_reason: Mapped[str | None] = mapped_column(String(20))
 
     candidate: Mapped[Candidate] = relationship(back_populates="benefit_spells")
     dossier: Mapped[BenefitDossier | None] = relationship()
@@ -546,8 +563,13 @@ class FollowUp(Base):
 
 class Budget(Base):
     __tablename__ = "budget"
-    __table_args__ = (UniqueConstraint("year", "cost_item", name="uq_budget_year_item"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "year", "cost_item", name="uq_budget_year_item"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id"), default=lambda ctx: default_municipality_id(ctx)
+    )
     year: Mapped[int] = mapped_column(Integer)
     cost_item: Mapped[str] = mapped_column(String(20))
     amount: Mapped[Decimal] = mapped_column(Money)
@@ -561,6 +583,9 @@ class CostLine(Base):
     source_id: Mapped[str | None] = mapped_column(String(60), unique=True)
     booked_on: Mapped[date] = mapped_column(Date, index=True)
     cost_item: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id"), index=True, default=lambda ctx: default_municipality_id(ctx)
+    )
     amount: Mapped[Decimal] = mapped_column(Money)
     provision_id: Mapped[int | None] = mapped_column(ForeignKey("provision.id"), index=True)
     description: Mapped[str | None] = mapped_column(String(200))
@@ -741,3 +766,51 @@ class WebSession(Base):
     flash: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship()
+
+
+# --- municipalities of a shared service (issue 12) -------------------------------------------
+
+
+class Municipality(Base):
+    """A municipality (gemeente) the service works for, with its CBS code (4 digits, as in
+    the SRG delivery: Hillegom 0534). A single-municipality installation has one, the default;
+    a regional service (ISD Bollenstreek) has several, each with its own council and budget."""
+
+    __tablename__ = "municipality"
+    __table_args__ = (
+        CheckConstraint("cbs_code IS NULL OR length(cbs_code) = 4", name="cbs_code_four"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    cbs_code: Mapped[str | None] = mapped_column(String(4), unique=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamMunicipality(Base):
+    """A team serves one or more municipalities of the service (many-to-many)."""
+
+    __tablename__ = "team_municipality"
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id"), primary_key=True, index=True
+    )
+
+
+def default_municipality_id(context: Any) -> int:
+    """The id of the default municipality, created on first use from the configuration
+    (``werkpad.config.default_municipality``): a column default, so every writer of a dossier,
+    budget or cost line that names no municipality keeps working as in a single-municipality
+    installation, in its own transaction."""
+    return ensure_default_municipality(context.connection)
+
+
+def ensure_default_municipality(conn: Any) -> int:
+    """The default municipality's id on connection ``conn``, created when there is none."""
+    table = Municipality.__table__
+    statement = select(table.c.id).where(table.c.is_default.is_(True)).order_by(table.c.id)
+    found = conn.execute(statement.limit(1)).scalar()
+    if found is None:
+        name, code = default_municipality()
+        conn.execute(insert(table).values(name=name, cbs_code=code, is_default=True))
+        found = conn.execute(statement.limit(1)).scalar_one()
+    return int(found)

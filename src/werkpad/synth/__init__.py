@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,6 +22,10 @@ from werkpad.synth.calibration import REFERENCE_DATE, SCALES, Scale
 from werkpad.synth.frames import SynthData
 from werkpad.synth.generate import generate, resolve_scale
 from werkpad.synth.load import DatabaseNotEmpty, load
+from werkpad.synth.regional import REFERENCE_DATE as REGIONAL_REFERENCE_DATE
+from werkpad.synth.regional import generate_regional
+
+REGIONAL = "hln"  # the ISD Bollenstreek: Hillegom, Lisse and Noordwijkerhout 2015-2017
 
 __all__ = [
     "REFERENCE_DATE",
@@ -32,8 +37,14 @@ __all__ = [
     "database_is_empty",
     "generate",
     "load",
+    "reference_date_for",
     "run_synth",
 ]
+
+
+def reference_date_for(scale: str) -> date:
+    """The day a synthetic database describes (the app's frozen "today")."""
+    return REGIONAL_REFERENCE_DATE if scale == REGIONAL else REFERENCE_DATE
 
 
 @dataclass
@@ -80,12 +91,19 @@ def run_synth(
     replace: bool,
     console: Console | None = None,
 ) -> SynthSummary:
-    """Generate the municipality for ``scale``/``seed`` and load it in one transaction."""
-    size = resolve_scale(scale)
+    """Generate the municipality for ``scale``/``seed`` and load it in one transaction
+    (``hln``: the regional service of three municipalities, ``synth.regional``)."""
     console = console or Console(quiet=True)
     started = time.perf_counter()
-    with console.status(f"Synthetische gemeente genereren ({size.name}, seed {seed})..."):
-        data = generate(size, seed)
+    if scale == REGIONAL:
+        name = REGIONAL
+        with console.status(f"Synthetische regionale dienst genereren (seed {seed})..."):
+            data = generate_regional(seed)
+    else:
+        size = resolve_scale(scale)
+        name = size.name
+        with console.status(f"Synthetische gemeente genereren ({size.name}, seed {seed})..."):
+            data = generate(size, seed)
     generated = time.perf_counter()
     total = sum(data.counts().values())
     with Progress(
@@ -105,7 +123,7 @@ def run_synth(
     refresh_statistics(engine)
     loaded = time.perf_counter()
     return SynthSummary(
-        scale=size.name,
+        scale=name,
         seed=seed,
         counts=counts,
         generate_seconds=generated - started,

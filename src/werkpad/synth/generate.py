@@ -28,6 +28,7 @@ from werkpad.synth.employers import build_employers, build_vacancies
 from werkpad.synth.frames import SynthData, day
 from werkpad.synth.matching_tables import add_matching_tables
 from werkpad.synth.money import build_money
+from werkpad.synth.municipalities import all_teams_serve, owned_by, single_municipality
 from werkpad.synth.names import NamePools
 from werkpad.synth.organisation import build_organisation, district_team_count
 from werkpad.synth.placements import build_placements
@@ -105,15 +106,18 @@ def generate(scale: str | Scale, seed: int) -> SynthData:
         provisions, provider_kind.to_numpy(), placed.instruments, size.factor
     )
 
+    municipalities = single_municipality()
     for name, frame in (
+        ("municipality", municipalities),
         ("team", org.teams),
+        ("team_municipality", all_teams_serve(org.teams, municipalities)),
         ("app_user", org.users),
         ("provider", providers),
         ("provision_type", types),
         ("employer", employers),
         ("vacancy", vacancies),
         ("candidate", candidates),
-        ("benefit_dossier", benefits.dossiers),
+        ("benefit_dossier", owned_by(benefits.dossiers, 1)),
         ("dossier_member", benefits.members),
         ("benefit_spell", spells),
         ("assessment", assessments),
@@ -127,8 +131,8 @@ def generate(scale: str | Scale, seed: int) -> SynthData:
         ("placement", placed.placements),
         ("placement_instrument", placed.instruments),
         ("follow_up", placed.follow_ups),
-        ("budget", budget),
-        ("cost_line", cost_lines),
+        ("budget", owned_by(budget, 1)),
+        ("cost_line", owned_by(cost_lines, 1)),
     ):
         data.add(name, frame)
     # Matching tables draw from their own stream, so the other tables stay identical per seed.
