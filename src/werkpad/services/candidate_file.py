@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from werkpad.services.appointments import appointments_of_candidate
 from werkpad.services.corrections import correctable_records, corrections_of
 from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
@@ -133,4 +134,5 @@ def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
         "profile_choices": work_profile_choices(),
         "correction_history": corrections_of(session, candidate.id),
         "correctable": correctable_records(session, candidate, file.contacts),
+        "appointments": appointments_of_candidate(session, candidate.id),
     }
