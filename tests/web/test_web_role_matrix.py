@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from sqlalchemy import select
 from web_support import ClientFactory, World
 
 from werkpad.store.db import make_engine, session_factory, transaction
-from werkpad.store.models import Candidate, Employer, Referral, Route, Vacancy
+from werkpad.store.models import Appointment, Candidate, Employer, Referral, Route, Vacancy
 from werkpad.web.app import create_app
 
 KM, KM_B, TL, AM, ANALIST, BEHEER = "km", "km_b", "tl", "am", "analist", "beheer"
@@ -79,6 +79,9 @@ EXPECTED: dict[str, set[str] | str] = {
     # The API description holds no personal data; every logged-in role may read it.
     "/api/docs": set(LOGGED_IN),
     "/api/openapi.json": set(LOGGED_IN),
+    # The klantmanager's working day (issue 16): the agenda lists the own team's appointments.
+    "/agenda": CASE_ANY_TEAM,
+    "/afspraken/{appointment_id}": CASE,
 }
 QUERIES = {
     "/api/routes": "?candidate_id={candidate_id}",
@@ -95,6 +98,7 @@ class Ids:
     employer_id: int
     vacancy_id: int
     object_id: int  # the record a correction page opens: the candidate's personal data
+    appointment_id: int
     object_type: str = "candidate"
 
 
@@ -134,7 +138,16 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             work_wishes="Magazijnwerk in de buurt",
         )
         employer = Employer(name="Bakkerij De Korenschoof", sector="CARE", city="Den Haag")
-        s.add_all([referral, employer])
+        appointment = Appointment(
+            candidate_id=world.full_candidate,
+            staff_id=world.km_a_id,
+            kind="PROGRESS",
+            day=date(2020, 3, 2),
+            start_time=time(10, 0),
+            location="Stadhuis",
+            created_at=datetime(2020, 3, 1),
+        )
+        s.add_all([referral, employer, appointment])
         s.flush()
         vacancy = Vacancy(
             employer_id=employer.id,
@@ -152,6 +165,7 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             employer.id,
             vacancy.id,
             object_id=world.full_candidate,
+            appointment_id=appointment.id,
         )
         secrets: list[str] = []
         for bsn, last_name, birth_date in s.execute(
@@ -249,8 +263,16 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/beheer/gebruikers/{user_id}/{action}": {BEHEER},
     "/beheer/teams": {BEHEER},
     "/beheer/instellingen": {BEHEER},
+    "/kandidaten/{candidate_id}/afspraken": CASE,
+    "/afspraken/{appointment_id}/{step}": CASE,
 }
-POST_NAMES = {"name": "contact", "action": "uitschakelen", "object_id": "1", "proposal_id": "1"}
+POST_NAMES = {
+    "name": "contact",
+    "action": "uitschakelen",
+    "object_id": "1",
+    "proposal_id": "1",
+    "step": "uitkomst",
+}
 
 
 def get_post_routes(url: str) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
+from werkpad.domain.appointments import repeated_no_shows
 from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.domain.follow_up import add_months
 
@@ -33,6 +34,8 @@ class Thresholds:
     days_follow_up_ahead: int = 14
     months_on_benefit_without_reexamination: int = 24
     months_in_reintegration_without_work_exit: int = 24
+    no_shows_for_signal: int = 2
+    days_no_show_window: int = 180
 
 
 THRESHOLD_LABELS: dict[str, str] = {
@@ -45,6 +48,8 @@ THRESHOLD_LABELS: dict[str, str] = {
     "days_follow_up_ahead": "Nazorgmoment: zoveel dagen vooruit melden",
     "months_on_benefit_without_reexamination": "Maanden in de uitkering zonder herbeoordeling",
     "months_in_reintegration_without_work_exit": "Maanden in re-integratie zonder uitstroom",
+    "no_shows_for_signal": "Signaal na zoveel keer niet verschenen zonder bericht (0: nooit)",
+    "days_no_show_window": "Niet verschenen: tel de afspraken van zoveel dagen terug",
 }
 THRESHOLD_LIMITS = (0, 3650)
 
@@ -91,6 +96,7 @@ class CandidateFacts:
     last_assessment: date | None = None
     follow_up_dues: tuple[date, ...] = ()  # due dates of follow-ups not yet done
     benefit_start: date | None = None  # start of the running benefit spell
+    no_show_dates: tuple[date, ...] = ()  # appointments not attended without notice
 
 
 @dataclass(frozen=True)
@@ -238,6 +244,22 @@ def long_in_reintegration(facts: CandidateFacts, today: date, t: Thresholds) -> 
     )
 
 
+def repeated_no_show(facts: CandidateFacts, today: date, t: Thresholds) -> Signal | None:
+    """Not attended without notice at least the norm's number of times within the window:
+    the klantmanager considers a maatregel (werkpad records; the klantmanager decides)."""
+    if t.no_shows_for_signal <= 0:
+        return None
+    missed = repeated_no_shows(facts.no_show_dates, today, t.days_no_show_window)
+    if len(missed) < t.no_shows_for_signal:
+        return None
+    return Signal(
+        "REPEATED_NO_SHOW",
+        "Herhaald niet verschenen",
+        f"{len(missed)} keer niet verschenen zonder bericht (laatste {_nl(missed[-1])}); "
+        "overweeg een maatregel.",
+    )
+
+
 def stale_profile_signal(confirmed: date | None, today: date, days: int) -> Signal | None:
     """A referred candidate's work profile not confirmed for more than ``days`` days: matching
     on it shows outdated wishes. Not in ``RULES``: its norm is the matching setting
@@ -263,6 +285,7 @@ RULES: tuple[Rule, ...] = (
     follow_up_due,
     long_on_benefit,
     long_in_reintegration,
+    repeated_no_show,
 )
 
 

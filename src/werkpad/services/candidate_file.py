@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from werkpad.services.appointments import appointments_of_candidate
 from werkpad.services.corrections import correctable_records, corrections_of
 from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
@@ -135,4 +136,5 @@ def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
         "correctable": correctable_records(
             session, candidate, file.contacts, file.exemptions, file.placements
         ),
+        "appointments": appointments_of_candidate(session, candidate.id),
     }

@@ -1,8 +1,9 @@
 """The klantmanager's worklist: signals for the candidates in their caseload.
 
 Facts are gathered per kind in one query each (candidates, contacts, routes with provisions,
-referrals, exemptions, assessments, follow-ups, benefit spells), so the number of queries does
-not grow with the caseload; the rules themselves are pure (``werkpad.domain.worklist``).
+referrals, exemptions, assessments, follow-ups, benefit spells, missed appointments), so the
+number of queries does not grow with the caseload; the rules themselves are pure
+(``werkpad.domain.worklist``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from werkpad.domain.appointments import NO_SHOW
 from werkpad.domain.codelists import code_list
 from werkpad.domain.worklist import (
     PARTICIPATION,
@@ -30,6 +32,7 @@ from werkpad.services.caseload import in_service_on
 from werkpad.services.matching import load_settings
 from werkpad.services.referrals import ACTIVE_REFERRAL_STATES
 from werkpad.store.models import (
+    Appointment,
     Assessment,
     BenefitSpell,
     Candidate,
@@ -67,6 +70,7 @@ class _Acc:
     benefit_start: date | None = None
     profile_confirmed: date | None = None
     has_referred_profile: bool = False
+    no_shows: list[date] = field(default_factory=list)
 
 
 def _track(acc: _Acc) -> str:
@@ -200,6 +204,12 @@ def _gather(session: Session, ids_query: Select[Any], today: date) -> dict[int, 
         a = acc[cid]
         if a.benefit_start is None or start < a.benefit_start:
             a.benefit_start = start
+    for cid, day in session.execute(
+        select(Appointment.candidate_id, Appointment.day).where(
+            Appointment.candidate_id.in_(ids_query), Appointment.state == NO_SHOW
+        )
+    ):
+        acc[cid].no_shows.append(day)
 
     return acc
 
@@ -223,6 +233,7 @@ def _facts(cid: int, registered: date, a: _Acc) -> CandidateFacts:
         last_assessment=latest.assessed_on if latest is not None else None,
         follow_up_dues=tuple(a.follow_ups),
         benefit_start=a.benefit_start,
+        no_show_dates=tuple(a.no_shows),
     )
 
 

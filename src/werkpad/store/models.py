@@ -7,7 +7,7 @@ before writing, and check constraints guard the invariants that must never break
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -25,6 +25,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
     insert,
@@ -814,3 +815,42 @@ def ensure_default_municipality(conn: Any) -> int:
         conn.execute(insert(table).values(name=name, cbs_code=code, is_default=True))
         found = conn.execute(statement.limit(1)).scalar_one()
     return int(found)
+
+
+# --- the klantmanager's working day: appointments (issue 16) ----------------------------------
+
+
+class Appointment(Base):
+    """An appointment with a candidate (APPOINTMENT life cycle in ``domain.appointments``,
+    transitions logged as 'appointment'). Held, it points to the contact it became."""
+
+    __tablename__ = "appointment"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('PLANNED','HELD','NO_SHOW_NOTICE','NO_SHOW','CANCELLED')",
+            name="state_known",
+        ),
+        CheckConstraint("duration_minutes BETWEEN 5 AND 480", name="duration_range"),
+        CheckConstraint("location IS NOT NULL OR video_link IS NOT NULL", name="has_place_or_link"),
+        Index("ix_appointment_staff_day", "staff_id", "day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    # Who holds the appointment for werkpad (usually the candidate's klantmanager).
+    staff_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    start_time: Mapped[time] = mapped_column(Time)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=45)
+    location: Mapped[str | None] = mapped_column(String(200))
+    video_link: Mapped[str | None] = mapped_column(String(300))
+    with_whom: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="PLANNED")
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    candidate: Mapped[Candidate] = relationship()
+    staff: Mapped[User] = relationship(foreign_keys=[staff_id])

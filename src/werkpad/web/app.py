@@ -33,6 +33,7 @@ from werkpad.web.static_assets import plotly_js
 from werkpad.web.templating import templates
 from werkpad.web.views import (
     admin,
+    agenda,
     api,
     candidate,
     caseload,
@@ -81,6 +82,7 @@ PAGE_ROUTERS = (
     login.router,
     caseload.router,
     candidate.router,
+    agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours
     chain.router,
     matching.router,
     employers.router,

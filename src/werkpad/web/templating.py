@@ -38,12 +38,14 @@ ROLE_LABELS = {c.code: c.label_nl for c in code_list("role")}
 NAVIGATION = {
     "KLANTMANAGER": [
         ("/caseload", "Caseload"),
+        ("/agenda", "Agenda"),
         ("/kandidaten/nieuw", "Nieuwe kandidaat"),
         ("/dashboard", "Dashboard"),
         ("/api/docs", "API"),
     ],
     "TEAMLEIDER": [
         ("/caseload", "Caseload"),
+        ("/agenda", "Agenda"),
         ("/kandidaten/nieuw", "Nieuwe kandidaat"),
         ("/team", "Team"),
         ("/vacatures", "Vacatures"),
@@ -93,6 +95,7 @@ OBJECT_LABELS = {
     "proposal": "voorstel",
     "placement": "plaatsing",
     "work_profile": "werkprofiel",
+    "appointment": "afspraak",
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
+from werkpad.services.appointments import appointments_today
 from werkpad.services.audit import record_event
 from werkpad.services.caseload import CaseloadFilter, list_caseload, team_klantmanagers
 from werkpad.services.configuration import load_configuration
@@ -124,6 +125,9 @@ def caseload(
             "tredes": list(code_list("ladder_step")),
             "klantmanagers": klantmanagers,
             "worklist": worklist,
+            "today_appointments": appointments_today(db, user, request.app.state.clock.today())
+            if params.page == 1
+            else [],
             "flash": pop_flash(request, db),
         },
     )
