@@ -35,6 +35,12 @@ from werkpad.analytics.effects.panel import person_month_panel
 from werkpad.analytics.effects.staggered import estimate_staggered_effect, risk_set_table
 from werkpad.analytics.effects.subgroups import MIN_PEOPLE, effects_by_subgroup
 from werkpad.analytics.snapshot import Snapshot
+from werkpad.analytics.treatment_timing import (
+    StartDateCheck,
+    TreatmentFollowsOutcome,
+    phase_reason,
+    starts_after_outcome,
+)
 from werkpad.domain import outcomes
 from werkpad.domain.codelists import code_list
 
@@ -272,6 +278,14 @@ def evaluation_panel(
     For the durable outcome the panel ends ``durable_months`` earlier, so every exit inside a
     window has been followed long enough to judge whether it lasted.
     """
+    return _timed_panel(snap, spec, success)[0]
+
+
+def _timed_panel(
+    snap: Snapshot, spec: EvaluationSpec, success: SuccessDefinition | None = None
+) -> tuple[pd.DataFrame, StartDateCheck]:
+    """The evaluation panel without the start months of starts that came after their outcome
+    (``treatment_timing``), and the count of those starts."""
     definition = success or success_definition()
     as_of = snap.reference_date
     if spec.outcome == "durable_exit":
@@ -280,9 +294,33 @@ def evaluation_panel(
     exits = work_exit_events(snap, definition.durable_months)
     spells = snap.benefit_spells[["person", "start_date", "end_date"]]
     panel = person_month_panel(spells, starts, exits, as_of=as_of, horizons=(spec.window,))
+    is_start = (panel[START] == panel[MONTH]).to_numpy()
+    first = starts.sort_values("start_date").drop_duplicates("person")
+    first = first[first["person"].isin(panel.loc[is_start, PERSON])]
+    after = starts_after_outcome(first, exits)
+    late = after.index[after.to_numpy()]
+    check = StartDateCheck(n_starts=len(first), n_after_outcome=len(late))
+    # Such a start is no treatment for this outcome; before it the person was not yet started,
+    # so their earlier months stay in the risk sets.
+    panel = panel[~(is_start & panel[PERSON].isin(late).to_numpy())]
     started_here = panel.loc[panel[START] == panel[MONTH], MONTH].unique()
     panel = panel[panel[MONTH].isin(started_here)].reset_index(drop=True)
-    return _with_covariates(panel, snap)
+    return _with_covariates(panel, snap), check
+
+
+def treatment_gos_code(snap: Snapshot, spec: EvaluationSpec) -> str | None:
+    """The GOS code whose phase the treatment belongs to (None for a route type)."""
+    if spec.kind == "gos_code":
+        return spec.code
+    if spec.kind == "provision_type" and len(snap.provisions):
+        codes = snap.provisions.loc[snap.provisions["provision_type"] == spec.code, "gos_code"]
+        return str(codes.iloc[0]) if len(codes.dropna()) else None
+    return None
+
+
+def timing_refusal(snap: Snapshot, spec: EvaluationSpec) -> str | None:
+    """The Dutch reason why ``spec`` is not a treatment for its outcome by its phase, if so."""
+    return phase_reason(spec.treatment_label, treatment_gos_code(snap, spec), spec.outcome)
 
 
 def usable_covariates(table: pd.DataFrame, covariates: tuple[str, ...] = COVARIATES) -> list[str]:
@@ -364,7 +402,13 @@ def _evaluate(
     success: SuccessDefinition | None,
 ) -> Evaluation:
     definition = success or success_definition()
-    panel = evaluation_panel(snap, spec, definition)
+    refusal = timing_refusal(snap, spec)
+    if refusal:
+        raise TreatmentFollowsOutcome(refusal)
+    panel, check = _timed_panel(snap, spec, definition)
+    late = check.refusal(spec.treatment_label, spec.outcome)
+    if late:
+        raise TreatmentFollowsOutcome(late)
     if panel.empty:
         raise ValueError(
             "Geen deelnemers die startten terwijl ze een uitkering hadden, met een uitkomst die "
@@ -384,7 +428,7 @@ def _evaluate(
         seed=seed,
         month_in_score=False,
     )
-    estimate = _renamed(estimate, spec)
+    estimate = _renamed(estimate, spec, check.note(spec.outcome))
     by_group = {
         name: effects_by_subgroup(
             table,
@@ -416,11 +460,20 @@ def _evaluate(
     )
 
 
-def _renamed(estimate: EffectEstimate, spec: EvaluationSpec) -> EffectEstimate:
-    """The estimate with Dutch treatment and outcome names, so its reading is plain Dutch."""
+def _renamed(
+    estimate: EffectEstimate, spec: EvaluationSpec, timing_note: str | None = None
+) -> EffectEstimate:
+    """The estimate with Dutch treatment and outcome names, so its reading is plain Dutch, and
+    the timing note (starts after their outcome left out) among its warnings."""
     from dataclasses import replace
 
     from werkpad.analytics.effects.reading import effect_reading
 
-    named = replace(estimate, treatment=spec.treatment_label, outcome=spec.outcome_label.lower())
+    warnings = [*estimate.warnings, *([timing_note] if timing_note else [])]
+    named = replace(
+        estimate,
+        treatment=spec.treatment_label,
+        outcome=spec.outcome_label.lower(),
+        warnings=warnings,
+    )
     return replace(named, reading=effect_reading(named))
