@@ -8,7 +8,13 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from werkpad.analytics.evaluation import EvaluationSpec, evaluate, timing_refusal, usage_counts
+from werkpad.analytics.evaluation import (
+    EvaluationSpec,
+    evaluate,
+    evaluation_base,
+    timing_refusal,
+    usage_counts,
+)
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.formatting import dutch_number
 
@@ -36,6 +42,7 @@ def effect_summaries(
     saying why) the codes that follow the outcome by their phase (``treatment_timing``)."""
     out = []
     estimated = 0
+    base = evaluation_base(snap, "work_exit", 12)
     for code in usage_counts(snap, "gos_code").index:
         if estimated == top:
             break
@@ -46,7 +53,9 @@ def effect_summaries(
             continue
         estimated += 1
         try:
-            result = evaluate(snap, spec, n_bootstrap=n_bootstrap, seed=seed, subgroups=())
+            result = evaluate(
+                snap, spec, n_bootstrap=n_bootstrap, seed=seed, subgroups=(), base=base
+            )
         except ValueError as error:
             out.append(EffectSummary(spec.treatment_label, 0, None, None, None, str(error)))
             continue
