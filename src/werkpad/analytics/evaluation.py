@@ -30,11 +30,17 @@ import pandas as pd
 from scipy.linalg import LinAlgWarning
 
 from werkpad.analytics.definitions import SuccessDefinition, success_definition
-from werkpad.analytics.effects.estimate import EffectEstimate, Method
+from werkpad.analytics.effects.estimate import EffectEstimate, Method, estimate_effect
 from werkpad.analytics.effects.panel import person_month_panel
-from werkpad.analytics.effects.staggered import estimate_staggered_effect, risk_set_table
+from werkpad.analytics.effects.staggered import risk_set_table
 from werkpad.analytics.effects.subgroups import MIN_PEOPLE, effects_by_subgroup
 from werkpad.analytics.snapshot import Snapshot
+from werkpad.analytics.treatment_timing import (
+    StartDateCheck,
+    TreatmentFollowsOutcome,
+    phase_reason,
+    starts_after_outcome,
+)
 from werkpad.domain import outcomes
 from werkpad.domain.codelists import code_list
 
@@ -256,7 +262,22 @@ def _with_covariates(panel: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
         trede = pd.to_numeric(latest["ladder_step"].reindex(out.index), errors="coerce")
         out["trede"] = trede.fillna(trede.median() if trede.notna().any() else 0.0)
         out = out.drop(columns="month_start")
-    return out
+    return _as_categories(out)
+
+
+def _as_categories(panel: pd.DataFrame) -> pd.DataFrame:
+    """Text covariates as categories: a tenth of the memory, faster encoding, and the bands in
+    their natural order (age and duration sort by age and duration, not as text)."""
+    ordered = {
+        "age_band": [name for _, name in AGE_BANDS] + [UNKNOWN],
+        "benefit_duration": [name for _, name in DURATION_BANDS] + [UNKNOWN],
+    }
+    for column in ("age_band", "sex", "migration_background", "statushouder", "segment",
+                   "benefit_duration", "period"):  # fmt: skip
+        values = panel[column].astype(str)
+        levels = ordered.get(column) or sorted(values.unique())
+        panel[column] = pd.Categorical(values, categories=levels, ordered=column in ordered)
+    return panel
 
 
 def _months_back(day: date, months: int) -> date:
@@ -272,17 +293,78 @@ def evaluation_panel(
     For the durable outcome the panel ends ``durable_months`` earlier, so every exit inside a
     window has been followed long enough to judge whether it lasted.
     """
+    return _timed_panel(snap, spec, success)[0]
+
+
+@dataclass(frozen=True)
+class EvaluationBase:
+    """The person-month panel with covariates and outcomes for one outcome window, before any
+    treatment: shared by every treatment evaluated on the same snapshot (the report's chapter
+    evaluates several)."""
+
+    outcome: str
+    window: int
+    panel: pd.DataFrame
+    exits: pd.DataFrame
+
+
+def evaluation_base(
+    snap: Snapshot, outcome: str, window: int, success: SuccessDefinition | None = None
+) -> EvaluationBase:
     definition = success or success_definition()
     as_of = snap.reference_date
-    if spec.outcome == "durable_exit":
+    if outcome == "durable_exit":
         as_of = _months_back(as_of, definition.durable_months)
-    starts = treatment_starts(snap, spec.kind, spec.code)
     exits = work_exit_events(snap, definition.durable_months)
     spells = snap.benefit_spells[["person", "start_date", "end_date"]]
-    panel = person_month_panel(spells, starts, exits, as_of=as_of, horizons=(spec.window,))
+    none = pd.DataFrame(
+        {"person": pd.Series(dtype="int64"), "start_date": pd.Series(dtype="datetime64[ns]")}
+    )
+    panel = person_month_panel(spells, none, exits, as_of=as_of, horizons=(window,))
+    return EvaluationBase(outcome, window, _with_covariates(panel, snap), exits)
+
+
+def _timed_panel(
+    snap: Snapshot,
+    spec: EvaluationSpec,
+    success: SuccessDefinition | None = None,
+    base: EvaluationBase | None = None,
+) -> tuple[pd.DataFrame, StartDateCheck]:
+    """The evaluation panel without the start months of starts that came after their outcome
+    (``treatment_timing``), and the count of those starts."""
+    if base is None or (base.outcome, base.window) != (spec.outcome, spec.window):
+        base = evaluation_base(snap, spec.outcome, spec.window, success)
+    starts = treatment_starts(snap, spec.kind, spec.code)
+    first = starts.sort_values("start_date").drop_duplicates("person")
+    start_date = pd.to_datetime(first.set_index("person")["start_date"])
+    start_month = (start_date.dt.year * 12 + start_date.dt.month - 1).astype(float)
+    panel = base.panel.assign(**{START: base.panel[PERSON].map(start_month)})
+    is_start = (panel[START] == panel[MONTH]).to_numpy()
+    first = first[first["person"].isin(panel.loc[is_start, PERSON])]
+    after = starts_after_outcome(first, base.exits)
+    late = after.index[after.to_numpy()]
+    check = StartDateCheck(n_starts=len(first), n_after_outcome=len(late))
+    # Such a start is no treatment for this outcome; before it the person was not yet started,
+    # so their earlier months stay in the risk sets.
+    panel = panel[~(is_start & panel[PERSON].isin(late).to_numpy())]
     started_here = panel.loc[panel[START] == panel[MONTH], MONTH].unique()
     panel = panel[panel[MONTH].isin(started_here)].reset_index(drop=True)
-    return _with_covariates(panel, snap)
+    return panel, check
+
+
+def treatment_gos_code(snap: Snapshot, spec: EvaluationSpec) -> str | None:
+    """The GOS code whose phase the treatment belongs to (None for a route type)."""
+    if spec.kind == "gos_code":
+        return spec.code
+    if spec.kind == "provision_type" and len(snap.provisions):
+        codes = snap.provisions.loc[snap.provisions["provision_type"] == spec.code, "gos_code"]
+        return str(codes.iloc[0]) if len(codes.dropna()) else None
+    return None
+
+
+def timing_refusal(snap: Snapshot, spec: EvaluationSpec) -> str | None:
+    """The Dutch reason why ``spec`` is not a treatment for its outcome by its phase, if so."""
+    return phase_reason(spec.treatment_label, treatment_gos_code(snap, spec), spec.outcome)
 
 
 def usable_covariates(table: pd.DataFrame, covariates: tuple[str, ...] = COVARIATES) -> list[str]:
@@ -300,8 +382,11 @@ def _survival_sample(table: pd.DataFrame, exits: pd.DataFrame, as_of: date, seed
     person who had not (yet) started in the same months (unadjusted, for the picture only).
     """
     treated = table[table["start"] == 1]
-    controls = table[table["start"] == 0].groupby(PERSON, group_keys=False)
-    comparison = controls.sample(n=1, random_state=seed)
+    controls = table[table["start"] == 0]
+    # One random month per person: shuffle, then keep each person's first row (vectorised;
+    # a per-person groupby sample took seconds at Den Haag scale).
+    order = np.random.default_rng(seed).permutation(len(controls))
+    comparison = controls.iloc[order].drop_duplicates(PERSON)
     rows = pd.concat(
         [treated.assign(group="Deelnemers"), comparison.assign(group="Nog niet gestart")]
     )[[PERSON, MONTH, "group"]]
@@ -334,11 +419,14 @@ def evaluate(
     min_people: int = MIN_PEOPLE,
     success: SuccessDefinition | None = None,
     subgroup_bootstrap: int = SUBGROUP_BOOTSTRAP,
+    base: EvaluationBase | None = None,
 ) -> Evaluation:
     """Risk-set estimate of the effect of starting ``spec`` now versus not (yet), with
     subgroups and a survival sample. Raises ValueError (Dutch message) when there is nothing
-    to compare. Subgroups use at most ``subgroup_bootstrap`` replicates each (there are many
-    of them, and their intervals are wide anyway)."""
+    to compare, and ``TreatmentFollowsOutcome`` when by the timing rules the treatment follows
+    its outcome. Subgroups use at most ``subgroup_bootstrap`` replicates each (there are many
+    of them, and their intervals are wide anyway). ``base`` (from ``evaluation_base``) shares
+    the person-month panel between several treatments with the same outcome."""
     with warnings.catch_warnings():
         # Sparse years in small subgroups separate perfectly; scikit-learn then falls back
         # from Newton to L-BFGS and says so. The estimate is fine; the warning is noise here.
@@ -351,6 +439,7 @@ def evaluate(
             subgroups,
             min_people,
             success,
+            base,
         )
 
 
@@ -362,9 +451,18 @@ def _evaluate(
     subgroups: tuple[str, ...],
     min_people: int,
     success: SuccessDefinition | None,
+    base: EvaluationBase | None,
 ) -> Evaluation:
     definition = success or success_definition()
-    panel = evaluation_panel(snap, spec, definition)
+    refusal = timing_refusal(snap, spec)
+    if refusal:
+        raise TreatmentFollowsOutcome(refusal)
+    if base is None or (base.outcome, base.window) != (spec.outcome, spec.window):
+        base = evaluation_base(snap, spec.outcome, spec.window, definition)
+    panel, check = _timed_panel(snap, spec, definition, base)
+    late = check.refusal(spec.treatment_label, spec.outcome)
+    if late:
+        raise TreatmentFollowsOutcome(late)
     if panel.empty:
         raise ValueError(
             "Geen deelnemers die startten terwijl ze een uitkering hadden, met een uitkomst die "
@@ -372,19 +470,20 @@ def _evaluate(
         )
     table = risk_set_table(panel, month=MONTH, start_month=START)
     covariates = usable_covariates(table)
-    estimate = estimate_staggered_effect(
-        panel,
-        person=PERSON,
-        month=MONTH,
-        start_month=START,
-        covariates=covariates,
-        outcome=spec.column,
+    # The risk-set design of ``staggered.estimate_staggered_effect``, on the table at hand.
+    estimate = estimate_effect(
+        table,
+        "start",
+        spec.column,
+        covariates,
         method=spec.method,
         n_bootstrap=replicates[0],
         seed=seed,
-        month_in_score=False,
+        exact=MONTH,
+        cluster=PERSON,
+        exact_in_score=False,
     )
-    estimate = _renamed(estimate, spec)
+    estimate = _renamed(estimate, spec, check.note(spec.outcome))
     by_group = {
         name: effects_by_subgroup(
             table,
@@ -402,7 +501,7 @@ def _evaluate(
         )
         for name in subgroups
     }
-    exits = work_exit_events(snap, definition.durable_months)
+    exits = base.exits
     months = _month_start(pd.Series([table[MONTH].min(), table[MONTH].max()]))
     return Evaluation(
         spec=spec,
@@ -416,11 +515,20 @@ def _evaluate(
     )
 
 
-def _renamed(estimate: EffectEstimate, spec: EvaluationSpec) -> EffectEstimate:
-    """The estimate with Dutch treatment and outcome names, so its reading is plain Dutch."""
+def _renamed(
+    estimate: EffectEstimate, spec: EvaluationSpec, timing_note: str | None = None
+) -> EffectEstimate:
+    """The estimate with Dutch treatment and outcome names, so its reading is plain Dutch, and
+    the timing note (starts after their outcome left out) among its warnings."""
     from dataclasses import replace
 
     from werkpad.analytics.effects.reading import effect_reading
 
-    named = replace(estimate, treatment=spec.treatment_label, outcome=spec.outcome_label.lower())
+    warnings = [*estimate.warnings, *([timing_note] if timing_note else [])]
+    named = replace(
+        estimate,
+        treatment=spec.treatment_label,
+        outcome=spec.outcome_label.lower(),
+        warnings=warnings,
+    )
     return replace(named, reading=effect_reading(named))

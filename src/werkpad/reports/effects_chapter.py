@@ -8,7 +8,13 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from werkpad.analytics.evaluation import EvaluationSpec, evaluate, usage_counts
+from werkpad.analytics.evaluation import (
+    EvaluationSpec,
+    evaluate,
+    evaluation_base,
+    timing_refusal,
+    usage_counts,
+)
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.formatting import dutch_number
 
@@ -26,17 +32,30 @@ class EffectSummary:
     ci_low_pp: float | None
     ci_high_pp: float | None
     reading: str
+    refused: bool = False  # by the timing rules: it follows the outcome, so it is no treatment
 
 
 def effect_summaries(
     snap: Snapshot, *, top: int = TOP, n_bootstrap: int = REPORT_BOOTSTRAP, seed: int = 0
 ) -> list[EffectSummary]:
-    """Estimates for the ``top`` GOS codes started by the most people."""
+    """Estimates for the ``top`` GOS codes started by the most people, leaving out (and
+    saying why) the codes that follow the outcome by their phase (``treatment_timing``)."""
     out = []
-    for code in list(usage_counts(snap, "gos_code").index[:top]):
+    estimated = 0
+    base = evaluation_base(snap, "work_exit", 12)
+    for code in usage_counts(snap, "gos_code").index:
+        if estimated == top:
+            break
         spec = EvaluationSpec("gos_code", str(code), "work_exit", 12)
+        refusal = timing_refusal(snap, spec)
+        if refusal:
+            out.append(EffectSummary(spec.treatment_label, 0, None, None, None, refusal, True))
+            continue
+        estimated += 1
         try:
-            result = evaluate(snap, spec, n_bootstrap=n_bootstrap, seed=seed, subgroups=())
+            result = evaluate(
+                snap, spec, n_bootstrap=n_bootstrap, seed=seed, subgroups=(), base=base
+            )
         except ValueError as error:
             out.append(EffectSummary(spec.treatment_label, 0, None, None, None, str(error)))
             continue
@@ -69,6 +88,8 @@ def chapter_html(summaries: Sequence[EffectSummary], threshold: int) -> str:
         "trede en jaar.</p>",
     ]
     rows = []
+    refused = [s for s in summaries if s.refused]
+    summaries = [s for s in summaries if not s.refused]
     for s in summaries:
         shown = s.participants >= threshold
         count = str(s.participants) if shown else f"&lt;{threshold}"
@@ -85,6 +106,10 @@ def chapter_html(summaries: Sequence[EffectSummary], threshold: int) -> str:
     for s in summaries:
         if s.participants >= threshold:
             parts.append(f"<p><b>{html.escape(s.label)}.</b> {html.escape(s.reading)}</p>")
+    for s in refused:
+        parts.append(
+            f"<p><b>{html.escape(s.label)}: niet geschat.</b> {html.escape(s.reading)}</p>"
+        )
     parts.append(
         "<div class='note'>Een effect is pas aangetoond als het interval de nul niet bevat. "
         "De vergelijking corrigeert alleen voor kenmerken die in de gegevens staan; motivatie "

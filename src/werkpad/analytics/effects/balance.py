@@ -23,10 +23,18 @@ def _weighted_mean_var(values: np.ndarray, weight: np.ndarray) -> tuple[np.ndarr
     return mean, var
 
 
-def balance_table(raw: pd.DataFrame, treated: np.ndarray, weight: np.ndarray) -> pd.DataFrame:
-    """Per covariate: means and SMD before and after adjustment, and the variance ratio after."""
+def balance_table(
+    raw: pd.DataFrame,
+    treated: np.ndarray,
+    weight: np.ndarray,
+    frequency: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Per covariate: means and SMD before and after adjustment, and the variance ratio after.
+
+    Rows may be cells of identical people: ``frequency`` is then their head count (the
+    "before" weights) and ``weight`` the cell's total adjusted weight."""
     values = raw.to_numpy(dtype=float)
-    ones = np.ones(treated.size)
+    ones = np.ones(treated.size) if frequency is None else frequency
     mt0, vt0 = _weighted_mean_var(values[treated], ones[treated])
     mc0, vc0 = _weighted_mean_var(values[~treated], ones[~treated])
     pooled = np.sqrt((vt0 + vc0) / 2)
@@ -62,9 +70,24 @@ class Overlap:
 
 
 def overlap_summary(
-    propensity: np.ndarray, treated: np.ndarray, weight: np.ndarray, n_unmatched: int
+    propensity: np.ndarray,
+    treated: np.ndarray,
+    weight: np.ndarray,
+    n_unmatched: int,
+    frequency: np.ndarray | None = None,
 ) -> Overlap:
-    """Summarise common support and how concentrated the control weights are."""
+    """Summarise common support and how concentrated the control weights are.
+
+    Rows may be cells with head counts ``frequency`` (whole numbers) and total weights
+    ``weight``: they are expanded to people, who share their cell's weight evenly."""
+    if frequency is not None:
+        heads = np.rint(frequency).astype(np.intp)
+        share = np.divide(weight, frequency, out=np.zeros(weight.size), where=frequency > 0)
+        propensity, treated, weight = (
+            np.repeat(propensity, heads),
+            np.repeat(treated, heads),
+            np.repeat(share, heads),
+        )
     qs = [0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0]
     names = ["min", "p01", "p05", "p25", "p50", "p75", "p95", "p99", "max"]
     table = pd.DataFrame(

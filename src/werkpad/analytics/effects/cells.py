@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from werkpad.analytics.effects.design import Design
+from werkpad.analytics.effects.design import PatternDesign
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,8 @@ class Cells:
     x: np.ndarray  # (c, k) standardised covariates per cell
     treated: np.ndarray  # (c,) bool
     stratum: np.ndarray | None = None  # (c,) exact-matching stratum, if any
+    first_row: np.ndarray | None = None  # (c,) one row of each cell
+    pattern: np.ndarray | None = None  # (c,) covariate pattern of each cell
 
     def totals(self, outcome: np.ndarray, frequency: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Head count and mean outcome per cell for the given row frequencies."""
@@ -35,17 +36,43 @@ class Cells:
         return count, mean
 
 
-def build_cells(design: Design, stratum: np.ndarray | None = None) -> Cells:
+@dataclass(frozen=True)
+class ScoreCells:
+    """Cells merged over the exact-matching strata: the propensity model only sees covariates
+    and treatment, so it is fitted on these (far fewer when the stratum is not in the score)."""
+
+    cell_score: np.ndarray  # (c,) score-cell index of every cell
+    x: np.ndarray  # (s, k)
+    treated: np.ndarray  # (s,) bool
+
+    def counts(self, cell_count: np.ndarray) -> np.ndarray:
+        return np.bincount(self.cell_score, weights=cell_count, minlength=self.treated.size)
+
+
+def score_cells(cells: Cells) -> ScoreCells:
+    """Group ``cells`` by (covariate pattern, treatment), ignoring the stratum."""
+    assert cells.pattern is not None
+    key = cells.pattern.astype(np.int64) * 2 + cells.treated
+    _, first, cell_score = np.unique(key, return_index=True, return_inverse=True)
+    return ScoreCells(
+        cell_score=cell_score.astype(np.intp),
+        x=np.ascontiguousarray(cells.x[first]),
+        treated=cells.treated[first],
+    )
+
+
+def build_cells(design: PatternDesign, stratum: np.ndarray | None = None) -> Cells:
     """Group rows by (covariate pattern, treatment, exact-matching stratum)."""
-    keys = pd.DataFrame(design.x)
-    keys["__treated"] = design.treated
+    key = design.row_pattern.astype(np.int64) * 2 + design.treated
     if stratum is not None:
-        keys["__stratum"] = stratum
-    row_cell = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    first = np.unique(row_cell, return_index=True)[1]
+        key = key * (int(stratum.max()) + 1) + stratum
+    _, first, row_cell = np.unique(key, return_index=True, return_inverse=True)
+    pattern = design.row_pattern[first]
     return Cells(
         row_cell=row_cell.astype(np.intp),
-        x=np.ascontiguousarray(design.x[first]),
+        x=np.ascontiguousarray(design.x[pattern]),
         treated=design.treated[first],
         stratum=None if stratum is None else stratum[first],
+        first_row=first,
+        pattern=pattern,
     )

@@ -26,11 +26,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 from werkpad.analytics.effects.balance import balance_table, overlap_summary
-from werkpad.analytics.effects.cells import Cells, build_cells
-from werkpad.analytics.effects.design import Design, build_design
+from werkpad.analytics.effects.cells import Cells, ScoreCells, build_cells, score_cells
+from werkpad.analytics.effects.design import PatternDesign, build_pattern_design
 from werkpad.analytics.effects.propensity import PropensityModel, ScoreModel, logit
 from werkpad.analytics.effects.reading import effect_reading, effect_warnings
 from werkpad.analytics.effects.result import EffectEstimate, Method
@@ -92,19 +93,19 @@ def estimate_effect(
         if cluster not in df.columns:
             raise ValueError(f"columns not in the table: {cluster}")
         clusters = pd.factorize(df[cluster])[0]
-    design = build_design(df, treatment, outcome, model_covariates)
+    design = build_pattern_design(df, treatment, outcome, model_covariates)
     cells = build_cells(design, stratum)
+    scores = score_cells(cells)
     model = PropensityModel(score_model, seed=seed)
     count, cell_outcome = cells.totals(design.outcome, np.ones(design.treated.size))
-    cell_propensity = model.fit(cells.x, cells.treated, count)
+    with threadpool_limits(limits=1):  # small matrices: threads only contend on a busy machine
+        fitted = model.fit(scores.x, scores.treated, scores.counts(count))
+    cell_propensity = fitted[scores.cell_score]
     spec = _Spec(method, estimand, caliper, cells.stratum)
     units = _unit_weights(cell_propensity, cells.treated, count, spec)
     effect = weighted_difference(cell_outcome, cells.treated, units.weight)
-    # Spread each cell's weight evenly over its people for the balance table.
-    row_weight = (units.weight / count)[cells.row_cell]
-    propensity = cell_propensity[cells.row_cell]
 
-    replicates = _bootstrap(design, cells, model, spec, clusters, n_bootstrap, seed, n_jobs)
+    replicates = _bootstrap(design, cells, scores, model, spec, clusters, n_bootstrap, seed, n_jobs)
     alpha = (1 - confidence) / 2
     finite = replicates[np.isfinite(replicates)]
     if finite.size:
@@ -113,10 +114,16 @@ def estimate_effect(
     else:
         low = high = se = float("nan")
 
-    y, t, w = design.outcome, design.treated, row_weight
-    counterfactual = float(w[~t] @ y[~t] / w[~t].sum()) if w[~t].sum() > 0 else float("nan")
-    balance = balance_table(design.raw, t, w)
-    overlap = overlap_summary(propensity, t, w, units.n_unmatched_treated)
+    # Everything below works on cells: a cell's people share its weight evenly, so weighted
+    # means over cells equal those over rows.
+    y, t = design.outcome, design.treated
+    ct, w = cells.treated, units.weight
+    counterfactual = (
+        float(w[~ct] @ cell_outcome[~ct] / w[~ct].sum()) if w[~ct].sum() > 0 else float("nan")
+    )
+    assert cells.pattern is not None
+    balance = balance_table(design.raw.iloc[cells.pattern], ct, w, count)
+    overlap = overlap_summary(cell_propensity, ct, w, units.n_unmatched_treated, frequency=count)
     binary = bool(np.isin(np.unique(y), [0.0, 1.0]).all())
     result = EffectEstimate(
         method=method,
@@ -133,9 +140,11 @@ def estimate_effect(
         n_treated=int(t.sum()),
         n_control=int((~t).sum()),
         n_matched_treated=units.n_matched_treated,
-        n_controls_used=int((w[~t] > 0).sum()),
+        n_controls_used=round(count[~ct & (w > 0)].sum()),
         naive_difference=float(y[t].mean() - y[~t].mean()),
-        mean_outcome_treated=float(w[t] @ y[t] / w[t].sum()) if w[t].sum() > 0 else float("nan"),
+        mean_outcome_treated=(
+            float(w[ct] @ cell_outcome[ct] / w[ct].sum()) if w[ct].sum() > 0 else float("nan")
+        ),
         mean_outcome_counterfactual=counterfactual,
         outcome_is_binary=binary,
         balance=balance,
@@ -179,9 +188,13 @@ def _unit_weights(
     return nearest_neighbour_weights(score, treated, frequency, width)
 
 
+_CHUNK = 25  # replicates whose cell counts are held in memory at once
+
+
 def _bootstrap(
-    design: Design,
+    design: PatternDesign,
     cells: Cells,
+    scores: ScoreCells,
     model: PropensityModel,
     spec: _Spec,
     clusters: np.ndarray | None,
@@ -189,31 +202,48 @@ def _bootstrap(
     seed: int,
     n_jobs: int | None,
 ) -> np.ndarray:
+    """Percentile-bootstrap replicates of the effect.
+
+    A replicate redraws units (rows, or whole clusters) with replacement; the cell head counts
+    and outcome totals of a batch of replicates are one sparse product (cells x units) @
+    (units x replicates), so no replicate touches the rows. The propensity model is refitted
+    on the score cells, then each replicate re-matches or re-weights its cells."""
     if n_bootstrap <= 0:
         return np.empty(0)
     n = design.treated.size
-    n_clusters = int(clusters.max()) + 1 if clusters is not None else 0
+    unit = clusters if clusters is not None else np.arange(n)
+    n_units = int(unit.max()) + 1
+    shape = (cells.treated.size, n_units)
+    incidence = sparse.csr_matrix((np.ones(n), (cells.row_cell, unit)), shape=shape)
+    outcome_sum = sparse.csr_matrix((design.outcome, (cells.row_cell, unit)), shape=shape)
     seeds = np.random.SeedSequence(seed).spawn(n_bootstrap)
 
-    def replicate(seq: np.random.SeedSequence) -> float:
+    def draws(seq: np.random.SeedSequence) -> np.ndarray:
         rng = np.random.default_rng(seq)
-        if clusters is None:
-            frequency = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
-        else:
-            draws = np.bincount(rng.integers(0, n_clusters, n_clusters), minlength=n_clusters)
-            frequency = draws[clusters].astype(float)
-        count, cell_outcome = cells.totals(design.outcome, frequency)
-        if not (count[cells.treated] > 0).any() or not (count[~cells.treated] > 0).any():
+        return np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)
+
+    def replicate(count: np.ndarray, total: np.ndarray) -> float:
+        treated = cells.treated
+        if not (count[treated] > 0).any() or not (count[~treated] > 0).any():
             return float("nan")
-        p = model.refit(cells.x, cells.treated, count)
-        units = _unit_weights(p, cells.treated, count, spec)
-        return weighted_difference(cell_outcome, cells.treated, units.weight)
+        mean = np.divide(total, count, out=np.zeros(count.size), where=count > 0)
+        p = model.refit(scores.x, scores.treated, scores.counts(count))[scores.cell_score]
+        units = _unit_weights(p, treated, count, spec)
+        return weighted_difference(mean, treated, units.weight)
 
     workers = n_jobs or min(4, os.cpu_count() or 1)
+    out: list[float] = []
     # Each replicate works on small matrices; multi-threaded BLAS only adds contention there,
     # so parallelism comes from running replicates side by side instead.
-    with threadpool_limits(limits=1):
-        if workers == 1:
-            return np.array([replicate(s) for s in seeds])
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return np.array(list(pool.map(replicate, seeds)))
+    with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=workers) as pool:
+        for first in range(0, n_bootstrap, _CHUNK):
+            chunk = seeds[first : first + _CHUNK]
+            frequency = np.column_stack([draws(s) for s in chunk]).astype(float)
+            counts = np.asarray(incidence @ frequency)
+            totals = np.asarray(outcome_sum @ frequency)
+            pairs = [(counts[:, j], totals[:, j]) for j in range(len(chunk))]
+            if workers == 1:
+                out.extend(replicate(c, t) for c, t in pairs)
+            else:
+                out.extend(pool.map(replicate, *zip(*pairs, strict=True)))
+    return np.array(out)
