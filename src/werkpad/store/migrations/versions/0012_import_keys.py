@@ -5,7 +5,7 @@ referrals to matching and proposals get the source system's key (``source_id``, 
 routes and provisions have, so a re-import updates them in place.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
