@@ -354,9 +354,9 @@ class HttpEntry:
         url = f"/vacatures/{vacancy_id}"
         assert placement.shortlist_on and placement.proposed_on and placement.interview_on
         self._at(placement.shortlist_on)
-        before = set(re.findall(rf"{url}/voorstellen/(\d+)", am.get(url)))
         am.form(f"{url}/shortlist", {"candidate_id": cid})
-        (proposal_id,) = set(re.findall(rf"{url}/voorstellen/(\d+)", am.get(url))) - before
+        # The newest proposal on the vacancy's pipeline is the one just made.
+        proposal_id = max(int(p) for p in re.findall(rf"{url}/voorstellen/(\d+)", am.get(url)))
         step = f"{url}/voorstellen/{proposal_id}"
         self._at(placement.proposed_on)
         am.form(step, {"target": "PROPOSED", "consent": "on"})
