@@ -62,7 +62,11 @@ def test_reimport_with_an_end_in_the_file_still_overwrites_it(
 ) -> None:
     import_folder(sqlite_url, folder)
     _complete_on_screen(sqlite_url, "V009")
-    edit(folder / "provisions.csv", "2019-10-15,,2400,,,", "2019-10-15,2020-01-31,2400,STOPPED_EARLY,STOPPED,Verhuisd")
+    edit(
+        folder / "provisions.csv",
+        "2019-10-15,,2400,,,",
+        "2019-10-15,2020-01-31,2400,STOPPED_EARLY,STOPPED,Verhuisd",
+    )
     import_folder(sqlite_url, folder)
     state, result, end = _provision(sqlite_url, "V009")
     assert (state, result, str(end)) == ("STOPPED", "STOPPED_EARLY", "2020-01-31")

@@ -77,8 +77,9 @@ def test_screens_and_import_give_the_same_figures_and_rows(
     for year in (2022, 2023):
         starting = [c for c in benefit if c.benefit_start.year == year]
         persons = len(starting) + sum(1 for c in starting if c.partner)
-        inflow = value(results, "caseload_flows", "dossiers", period=year, group="instroom",
-                       subgroup="Totaal")  # fmt: skip
+        inflow = value(
+            results, "caseload_flows", "dossiers", period=year, group="instroom", subgroup="Totaal"
+        )
         assert inflow == len(starting) < persons
     # The exit recorded on 8 January 2024 and corrected to 28 December 2023 counts in 2023.
     (corrected,) = [c for c in cases if c.exit_correction]

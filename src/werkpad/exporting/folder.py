@@ -139,7 +139,9 @@ def _row(
         elif column.json_key is not None:
             scores = record[column.target] or {}
             value = scores.get(column.json_key) if isinstance(scores, dict) else None
-            out.append(_list_cell(column.separator, value) if column.kind == "list" else cell(value))
+            out.append(
+                _list_cell(column.separator, value) if column.kind == "list" else cell(value)
+            )
         elif column.kind == "list":
             out.append(_list_cell(column.separator, record[column.target]))
         else:
