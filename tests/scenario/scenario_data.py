@@ -179,6 +179,10 @@ class Case:
     benefit_end: tuple[date, str] | None = None
     contact_correction: tuple[date, str] | None = None  # on, corrected summary of contact 1
     postcode_correction: tuple[date, str] | None = None  # on, corrected postcode
+    # an exit recorded by mistake (date, reason) and undone two days later
+    mistaken_exit: tuple[date, str] | None = None
+    # a contact entered in error (date, type, summary), deleted the same day
+    deleted_contact: tuple[date, str, str] | None = None
 
     @property
     def exit_date(self) -> date | None:
@@ -497,6 +501,12 @@ def build_cases(count: int = 60, seed: int = 13) -> list[Case]:
                 if i % 8 == 5
                 else None,
                 postcode_correction=(intake + timedelta(days=2), "2597 GH") if i == 5 else None,
+                mistaken_exit=(route_start + timedelta(days=120), "MOVED_DETENTION_OTHER")
+                if i in (2, 22)
+                else None,
+                deleted_contact=(route_start + timedelta(days=8), "EMAIL", "Verkeerde kandidaat")
+                if i % 11 == 4
+                else None,
             )
         )
     return cases

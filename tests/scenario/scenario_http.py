@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -330,7 +330,27 @@ class HttpEntry:
                 {"summary": case.contact_correction[1], "reason": "Tikfout"},
                 method="patch",
             )
+        if case.deleted_contact is not None:
+            day, kind, summary = case.deleted_contact
+            self._at(day)
+            wrong = km.api(
+                f"{steps}/contact",
+                {"contact_date": _day(day), "contact_type": kind, "summary": summary},
+            )["id"]
+            km.api(
+                f"/api/candidates/{cid}/records/contact/{wrong}/delete",
+                {"reason": "Bij de verkeerde kandidaat ingevoerd"},
+            )
         at_exit = self._provisions(km, cid, route_id, case)
+        if case.mistaken_exit is not None:
+            day, reason = case.mistaken_exit
+            self._at(day)
+            km.api(f"{steps}/einde/{route_id}", {"end_date": _day(day), "end_reason": reason})
+            self._at(day + timedelta(days=2))
+            km.api(
+                f"/api/candidates/{cid}/routes/{route_id}/undo-exit",
+                {"reason": "Andere kandidaat bedoeld"},
+            )
         if case.referral is not None:
             referred, wishes, p = case.referral
             self._at(referred)
