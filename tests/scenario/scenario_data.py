@@ -43,12 +43,36 @@ PROVIDERS = (("Werkpad Intern", "IN_HOUSE"), ("Leerwerkbedrijf Zuid", "EXTERNAL"
 PROVISION_TYPES = (
     ("DIAG01", "Diagnosegesprek", "BASIC", "PS1", "01", "DIAGNOSE", "Werkpad Intern", "150.00"),
     ("WERKFIT01", "Werkfit-traject", "BASIC", "PS3", "02", "WORKFIT", "Werkpad Intern", "900.00"),
-    ("VAK01", "Vakopleiding logistiek", "BASIC", "PS4", "03", "DEVELOP", "Leerwerkbedrijf Zuid",
-     "1750.50"),  # fmt: skip
-    ("SOLL01", "Sollicitatietraining", "BASIC", "PS5", "05", "MEDIATE", "Werkpad Intern",
-     "300.00"),  # fmt: skip
-    ("TAAL01", "Taalcursus", "SUPPORTING", "PS", "99", "DEVELOP", "Leerwerkbedrijf Zuid",
-     "1200.00"),  # fmt: skip
+    (
+        "VAK01",
+        "Vakopleiding logistiek",
+        "BASIC",
+        "PS4",
+        "03",
+        "DEVELOP",
+        "Leerwerkbedrijf Zuid",
+        "1750.50",
+    ),
+    (
+        "SOLL01",
+        "Sollicitatietraining",
+        "BASIC",
+        "PS5",
+        "05",
+        "MEDIATE",
+        "Werkpad Intern",
+        "300.00",
+    ),
+    (
+        "TAAL01",
+        "Taalcursus",
+        "SUPPORTING",
+        "PS",
+        "99",
+        "DEVELOP",
+        "Leerwerkbedrijf Zuid",
+        "1200.00",
+    ),
 )
 
 
@@ -155,6 +179,10 @@ class Case:
     benefit_end: tuple[date, str] | None = None
     contact_correction: tuple[date, str] | None = None  # on, corrected summary of contact 1
     postcode_correction: tuple[date, str] | None = None  # on, corrected postcode
+    # an exit recorded by mistake (date, reason) and undone two days later
+    mistaken_exit: tuple[date, str] | None = None
+    # a contact entered in error (date, type, summary), deleted the same day
+    deleted_contact: tuple[date, str, str] | None = None
 
     @property
     def exit_date(self) -> date | None:
@@ -190,28 +218,93 @@ class Vacancy:
 
 EMPLOYERS = {
     "E1": Employer("Zorggroep De Linde", "CARE", "2512 CD", "Den Haag", "Mw. Linde", True, 3),
-    "E2": Employer("Logistiek Haaglanden", "LOGISTICS", "2491 AA", "Den Haag", "Dhr. Vos", False,
-                   None),  # fmt: skip
-    "E3": Employer("Bouwbedrijf Kade", "CONSTRUCTION", "2525 XY", "Den Haag", "Dhr. Kade", False,
-                   None),  # fmt: skip
+    "E2": Employer(
+        "Logistiek Haaglanden", "LOGISTICS", "2491 AA", "Den Haag", "Dhr. Vos", False, None
+    ),
+    "E3": Employer(
+        "Bouwbedrijf Kade", "CONSTRUCTION", "2525 XY", "Den Haag", "Dhr. Kade", False, None
+    ),
 }
 OPENED = date(2022, 1, 3)
 WEEKDAYS = ("MA", "DI", "WO", "DO", "VR")
 VACANCIES = {
-    "V1": Vacancy("E1", "Helpende zorg", "Helpende zorg", "CARE", 24, OPENED, ("klantgericht",),
-                  WEEKDAYS, True),  # fmt: skip
-    "V2": Vacancy("E2", "Orderpicker", "Orderpicker", "LOGISTICS", 32, OPENED,
-                  ("fysiek werk", "nauwkeurig"), WEEKDAYS, False),  # fmt: skip
-    "V3": Vacancy("E2", "Magazijnmedewerker", "Magazijnmedewerker", "LOGISTICS", 36, OPENED, (),
-                  (), True),  # fmt: skip
-    "V4": Vacancy("E3", "Bouwplaatsmedewerker", "Bouwplaatsmedewerker", "CONSTRUCTION", 38,
-                  OPENED, ("VCA",), WEEKDAYS, False),  # fmt: skip
+    "V1": Vacancy(
+        "E1",
+        "Helpende zorg",
+        "Helpende zorg",
+        "CARE",
+        24,
+        OPENED,
+        ("klantgericht",),
+        WEEKDAYS,
+        True,
+    ),
+    "V2": Vacancy(
+        "E2",
+        "Orderpicker",
+        "Orderpicker",
+        "LOGISTICS",
+        32,
+        OPENED,
+        ("fysiek werk", "nauwkeurig"),
+        WEEKDAYS,
+        False,
+    ),
+    "V3": Vacancy(
+        "E2", "Magazijnmedewerker", "Magazijnmedewerker", "LOGISTICS", 36, OPENED, (), (), True
+    ),
+    "V4": Vacancy(
+        "E3",
+        "Bouwplaatsmedewerker",
+        "Bouwplaatsmedewerker",
+        "CONSTRUCTION",
+        38,
+        OPENED,
+        ("VCA",),
+        WEEKDAYS,
+        False,
+    ),
 }
 
-FIRST = ("Anouk", "Bram", "Chaima", "Daan", "Esra", "Finn", "Gul", "Hugo", "Iris", "Jamal",
-         "Kim", "Lars", "Mila", "Noah", "Özlem", "Pim", "Rania", "Sem", "Tess", "Yusuf")  # fmt: skip
-LAST = ("de Vries", "Jansen", "El Idrissi", "Bakker", "Yılmaz", "Visser", "Smit", "Meijer",
-        "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks", "van Dijk")  # fmt: skip
+FIRST = (
+    "Anouk",
+    "Bram",
+    "Chaima",
+    "Daan",
+    "Esra",
+    "Finn",
+    "Gul",
+    "Hugo",
+    "Iris",
+    "Jamal",
+    "Kim",
+    "Lars",
+    "Mila",
+    "Noah",
+    "Özlem",
+    "Pim",
+    "Rania",
+    "Sem",
+    "Tess",
+    "Yusuf",
+)
+LAST = (
+    "de Vries",
+    "Jansen",
+    "El Idrissi",
+    "Bakker",
+    "Yılmaz",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Dijk",
+)
 STREETS = ("Laan van Meerdervoort", "Weimarstraat", "Hoefkade", "Loosduinseweg")
 PROFILES = {
     # trede, segment, months to work, loonwaarde, language, disability, proposed route
@@ -292,9 +385,19 @@ def build_cases(count: int = 60, seed: int = 13) -> list[Case]:
             decision, override = "WORK_12M", "Eerst stabiliseren; de tool is niet leidend."
             consistency = "Gesprek met de GGD bevestigt de inschatting van de klantmanager."
         diagnosis = Diagnosis(
-            assessed, step, segment, months, loonwaarde, language, disability, proposed,
-            decision, override, warnings, consistency,
-        )  # fmt: skip
+            assessed,
+            step,
+            segment,
+            months,
+            loonwaarde,
+            language,
+            disability,
+            proposed,
+            decision,
+            override,
+            warnings,
+            consistency,
+        )
         route_start = assessed + timedelta(days=21)
         plan = (route_start, f"Binnen {months} maanden aan het werk", ("Taal", "Werkritme"))
         provisions = [
@@ -302,14 +405,24 @@ def build_cases(count: int = 60, seed: int = 13) -> list[Case]:
         ]
         if i % 5 == 2:
             provisions.append(
-                Provision("WERKFIT01", route_start + timedelta(days=40), "STOPPED",
-                          route_start + timedelta(days=90), "Ziek geworden"),
-            )  # fmt: skip
+                Provision(
+                    "WERKFIT01",
+                    route_start + timedelta(days=40),
+                    "STOPPED",
+                    route_start + timedelta(days=90),
+                    "Ziek geworden",
+                ),
+            )
         if i % 6 == 0:
             provisions.append(
-                Provision("VAK01", route_start + timedelta(days=400), "CANCELLED",
-                          route_start + timedelta(days=60), "Opleiding gaat niet door"),
-            )  # fmt: skip
+                Provision(
+                    "VAK01",
+                    route_start + timedelta(days=400),
+                    "CANCELLED",
+                    route_start + timedelta(days=60),
+                    "Opleiding gaat niet door",
+                ),
+            )
         if i % 4 == 0:
             provisions.append(Provision("TAAL01", route_start + timedelta(days=45), "AT_EXIT"))
         contacts = (
@@ -388,6 +501,12 @@ def build_cases(count: int = 60, seed: int = 13) -> list[Case]:
                 if i % 8 == 5
                 else None,
                 postcode_correction=(intake + timedelta(days=2), "2597 GH") if i == 5 else None,
+                mistaken_exit=(route_start + timedelta(days=120), "MOVED_DETENTION_OTHER")
+                if i in (2, 22)
+                else None,
+                deleted_contact=(route_start + timedelta(days=8), "EMAIL", "Verkeerde kandidaat")
+                if i % 11 == 4
+                else None,
             )
         )
     return cases

@@ -21,10 +21,19 @@ import sqlalchemy as sa
 from werkpad.store.db import make_engine
 from werkpad.store.models import Base
 
-SKIPPED_TABLES = frozenset({
-    "code", "setting", "figures_version", "audit_log", "audit_seal", "web_session",
-    "state_transition", "correction", "postcode_centroid",
-})  # fmt: skip
+SKIPPED_TABLES = frozenset(
+    {
+        "code",
+        "setting",
+        "figures_version",
+        "audit_log",
+        "audit_seal",
+        "web_session",
+        "state_transition",
+        "correction",
+        "postcode_centroid",
+    }
+)
 SKIPPED_COLUMNS = frozenset({"id", "source_id", "created_at", "password_hash"})
 SKIPPED = {("benefit_dossier", "dossier_number"), ("proposal", "score_milli")}
 NATURAL: dict[str, tuple[str, ...]] = {

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from scenario_csv import write_catalogue
 from scenario_data import (
     EMPLOYERS,
     KLANTMANAGER,
@@ -28,7 +29,6 @@ from scenario_data import (
     VACANCIES,
     Case,
 )
-from scenario_csv import write_catalogue
 
 from werkpad.domain.follow_up import follow_up_due_dates
 from werkpad.importing import import_folder
@@ -59,8 +59,10 @@ class Failed(AssertionError):
 
 def _check(response: Any, *expected: int) -> Any:
     if response.status_code not in expected:
-        raise Failed(f"{response.request.method} {response.request.url}: "
-                     f"{response.status_code} {response.text[:1500]}")  # fmt: skip
+        raise Failed(
+            f"{response.request.method} {response.request.url}: "
+            f"{response.status_code} {response.text[:1500]}"
+        )
     return response
 
 
@@ -73,7 +75,9 @@ class Desk:
 
     def form(self, url: str, data: dict[str, Any], *expected: int) -> Any:
         body = {"csrf_token": self.csrf, **{k: v for k, v in data.items() if v is not None}}
-        return _check(self.client.post(url, data=body, follow_redirects=False), *(expected or (303,)))
+        return _check(
+            self.client.post(url, data=body, follow_redirects=False), *(expected or (303,))
+        )
 
     def api(self, url: str, body: dict[str, Any], method: str = "post") -> Any:
         headers = {"X-CSRF-Token": self.csrf}
@@ -143,8 +147,14 @@ class HttpEntry:
     def _bootstrap(self) -> None:
         engine = make_engine(self.url)
         with transaction(session_factory(engine)) as session:
-            session.add(User(username="beheer", full_name="Bea Heer", role="BEHEERDER",
-                             password_hash=hash_password(PASSWORD)))  # fmt: skip
+            session.add(
+                User(
+                    username="beheer",
+                    full_name="Bea Heer",
+                    role="BEHEERDER",
+                    password_hash=hash_password(PASSWORD),
+                )
+            )
         engine.dispose()
         write_catalogue(self.folder)
         import_folder(self.url, self.folder)
@@ -162,31 +172,52 @@ class HttpEntry:
         for staff in STAFF:
             if staff.username == "beheer":
                 continue
-            beheer.form("/beheer/gebruikers", {
-                "username": staff.username, "full_name": staff.full_name, "role": staff.role,
-                "team_id": team_ids[TEAMS[staff.team][0]] if staff.team else "",
-                "fte": staff.fte, "password": PASSWORD,
-            })  # fmt: skip
+            beheer.form(
+                "/beheer/gebruikers",
+                {
+                    "username": staff.username,
+                    "full_name": staff.full_name,
+                    "role": staff.role,
+                    "team_id": team_ids[TEAMS[staff.team][0]] if staff.team else "",
+                    "fte": staff.fte,
+                    "password": PASSWORD,
+                },
+            )
             self.desks[staff.username] = _login(app, staff.username)
 
     def _employers(self) -> None:
         am = self.desks["am"]
         self.clock.day = date(2022, 1, 3)
         for key, e in EMPLOYERS.items():
-            response = am.form("/werkgevers/nieuw", {
-                "name": e.name, "sector": e.sector, "postcode": e.postcode, "city": e.city,
-                "contact_person": e.contact_person, "sroi": "on" if e.sroi else None,
-                "banenafspraak": "on" if e.banenafspraak_plaatsen else None,
-                "banenafspraak_plaatsen": e.banenafspraak_plaatsen,
-            })  # fmt: skip
+            response = am.form(
+                "/werkgevers/nieuw",
+                {
+                    "name": e.name,
+                    "sector": e.sector,
+                    "postcode": e.postcode,
+                    "city": e.city,
+                    "contact_person": e.contact_person,
+                    "sroi": "on" if e.sroi else None,
+                    "banenafspraak": "on" if e.banenafspraak_plaatsen else None,
+                    "banenafspraak_plaatsen": e.banenafspraak_plaatsen,
+                },
+            )
             self.ids[key] = _id_from(response)
         for key, v in VACANCIES.items():
-            response = am.form("/vacatures/nieuw", {
-                "employer_id": self.ids[v.employer], "title": v.title, "occupation": v.occupation,
-                "sector": v.sector, "hours_per_week": v.hours, "opened_on": _day(v.opened_on),
-                "skills": ", ".join(v.skills), "days": list(v.days),
-                "suitable_for_lks": "on" if v.suitable_for_lks else None,
-            })  # fmt: skip
+            response = am.form(
+                "/vacatures/nieuw",
+                {
+                    "employer_id": self.ids[v.employer],
+                    "title": v.title,
+                    "occupation": v.occupation,
+                    "sector": v.sector,
+                    "hours_per_week": v.hours,
+                    "opened_on": _day(v.opened_on),
+                    "skills": ", ".join(v.skills),
+                    "days": list(v.days),
+                    "suitable_for_lks": "on" if v.suitable_for_lks else None,
+                },
+            )
             self.ids[key] = _id_from(response)
 
     # --- one candidate's chain --------------------------------------------------------------
@@ -194,80 +225,155 @@ class HttpEntry:
     def _at(self, day: date) -> None:
         self.clock.day = day
 
-    def _case(self, case: Case) -> None:  # noqa: C901 - one chain, read top to bottom
+    def _case(self, case: Case) -> None:
         km = self.desks[KLANTMANAGER[case.team]]
         self._at(case.intake_on)
         person = case.person
         body: dict[str, Any] = {
-            "bsn": person.bsn, "first_name": person.first_name, "last_name": person.last_name,
-            "birth_date": _day(person.birth_date), "sex": person.sex, "street": case.street,
-            "house_number": case.house_number, "postcode": case.postcode, "city": case.city,
-            "benefit_type": case.benefit_type, "application_date": _day(case.application_date),
-            "benefit_start_date": _day(case.benefit_start), "allow_similar": True,
-        }  # fmt: skip
+            "bsn": person.bsn,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "birth_date": _day(person.birth_date),
+            "sex": person.sex,
+            "street": case.street,
+            "house_number": case.house_number,
+            "postcode": case.postcode,
+            "city": case.city,
+            "benefit_type": case.benefit_type,
+            "application_date": _day(case.application_date),
+            "benefit_start_date": _day(case.benefit_start),
+            "allow_similar": True,
+        }
         if case.partner is not None:
             p = case.partner
-            body["partner"] = {"bsn": p.bsn, "first_name": p.first_name, "last_name": p.last_name,
-                               "birth_date": _day(p.birth_date), "sex": p.sex}  # fmt: skip
+            body["partner"] = {
+                "bsn": p.bsn,
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "birth_date": _day(p.birth_date),
+                "sex": p.sex,
+            }
         cid = km.api("/api/candidates", body)["id"]
         steps = f"/api/candidates/{cid}/steps"
         if case.postcode_correction is not None:
             self._at(case.postcode_correction[0])
-            km.api(f"/api/candidates/{cid}",
-                   {"postcode": case.postcode_correction[1], "reason": "Verhuisd vóór de intake"},
-                   method="patch")  # fmt: skip
+            km.api(
+                f"/api/candidates/{cid}",
+                {"postcode": case.postcode_correction[1], "reason": "Verhuisd vóór de intake"},
+                method="patch",
+            )
         if case.exemption is not None:
             kind, start, review, reason = case.exemption
-            km.api(f"{steps}/ontheffing", {"exemption_type": kind, "start_date": _day(start),
-                                          "review_date": _day(review), "reason": reason})  # fmt: skip
+            km.api(
+                f"{steps}/ontheffing",
+                {
+                    "exemption_type": kind,
+                    "start_date": _day(start),
+                    "review_date": _day(review),
+                    "reason": reason,
+                },
+            )
         contact_ids = []
         for day, kind, summary in case.contacts[:1]:
             self._at(day)
-            contact_ids.append(km.api(f"{steps}/contact", {
-                "contact_date": _day(day), "contact_type": kind, "summary": summary})["id"])  # fmt: skip
+            contact_ids.append(
+                km.api(
+                    f"{steps}/contact",
+                    {"contact_date": _day(day), "contact_type": kind, "summary": summary},
+                )["id"]
+            )
         d = case.diagnosis
         if d is not None:
             self._at(d.assessed_on)
-            km.api(f"{steps}/diagnose", {
-                "assessed_on": _day(d.assessed_on), "ladder_step": str(d.ladder_step),
-                "segment": d.segment, "months_to_work": d.months_to_work,
-                "loonwaarde_pct": d.loonwaarde_pct, "language_level": d.language_level,
-                "work_disability": "ja" if d.work_disability else "nee",
-                "reason": "Intakediagnose", "route_decision": d.route_decision,
-                "route_override_reason": d.override_reason,
-                "consistency_confirmed": "ja" if d.consistency_reason else None,
-                "consistency_reason": d.consistency_reason,
-            })  # fmt: skip
+            km.api(
+                f"{steps}/diagnose",
+                {
+                    "assessed_on": _day(d.assessed_on),
+                    "ladder_step": str(d.ladder_step),
+                    "segment": d.segment,
+                    "months_to_work": d.months_to_work,
+                    "loonwaarde_pct": d.loonwaarde_pct,
+                    "language_level": d.language_level,
+                    "work_disability": "ja" if d.work_disability else "nee",
+                    "reason": "Intakediagnose",
+                    "route_decision": d.route_decision,
+                    "route_override_reason": d.override_reason,
+                    "consistency_confirmed": "ja" if d.consistency_reason else None,
+                    "consistency_reason": d.consistency_reason,
+                },
+            )
         if case.plan is None or case.route is None:
             return
         self._at(case.plan[0])
-        plan_id = km.api(f"{steps}/plan", {"created_on": _day(case.plan[0]), "goal": case.plan[1],
-                                          "goals": list(case.plan[2])})["id"]  # fmt: skip
+        plan_id = km.api(
+            f"{steps}/plan",
+            {"created_on": _day(case.plan[0]), "goal": case.plan[1], "goals": list(case.plan[2])},
+        )["id"]
         route_type, start = case.route
         self._at(start)
-        route_id = km.api(f"{steps}/route", {"route_type": route_type, "start_date": _day(start),
-                                            "plan_id": plan_id})["id"]  # fmt: skip
+        route_id = km.api(
+            f"{steps}/route",
+            {"route_type": route_type, "start_date": _day(start), "plan_id": plan_id},
+        )["id"]
         for day, kind, summary in case.contacts[1:]:
             self._at(day)
-            contact_ids.append(km.api(f"{steps}/contact", {
-                "contact_date": _day(day), "contact_type": kind, "summary": summary})["id"])  # fmt: skip
+            contact_ids.append(
+                km.api(
+                    f"{steps}/contact",
+                    {"contact_date": _day(day), "contact_type": kind, "summary": summary},
+                )["id"]
+            )
         if case.contact_correction is not None:
             self._at(case.contact_correction[0])
-            km.api(f"/api/candidates/{cid}/records/contact/{contact_ids[-1]}",
-                   {"summary": case.contact_correction[1], "reason": "Tikfout"}, method="patch")
+            km.api(
+                f"/api/candidates/{cid}/records/contact/{contact_ids[-1]}",
+                {"summary": case.contact_correction[1], "reason": "Tikfout"},
+                method="patch",
+            )
+        if case.deleted_contact is not None:
+            day, kind, summary = case.deleted_contact
+            self._at(day)
+            wrong = km.api(
+                f"{steps}/contact",
+                {"contact_date": _day(day), "contact_type": kind, "summary": summary},
+            )["id"]
+            km.api(
+                f"/api/candidates/{cid}/records/contact/{wrong}/delete",
+                {"reason": "Bij de verkeerde kandidaat ingevoerd"},
+            )
         at_exit = self._provisions(km, cid, route_id, case)
+        if case.mistaken_exit is not None:
+            day, reason = case.mistaken_exit
+            self._at(day)
+            km.api(f"{steps}/einde/{route_id}", {"end_date": _day(day), "end_reason": reason})
+            self._at(day + timedelta(days=2))
+            km.api(
+                f"/api/candidates/{cid}/routes/{route_id}/undo-exit",
+                {"reason": "Andere kandidaat bedoeld"},
+            )
         if case.referral is not None:
             referred, wishes, p = case.referral
             self._at(referred)
-            km.api(f"{steps}/aanmelding", {
-                "work_wishes": wishes, "wished_occupations": list(p.occupations),
-                "wished_sectors": list(p.sectors), "skills": list(p.skills), "days": list(p.days),
-                "hours_min": p.hours_min, "hours_max": p.hours_max, "transport": p.transport,
-                "radius_km": p.radius_km, "driving_licence": "ja" if p.driving_licence else None,
-                "language_level": p.language_level, "available_from": _day(p.available_from),
-                "restriction_codes": list(p.restrictions), "restrictions": p.note,
-                "confirmed_on": _day(referred),
-            })  # fmt: skip
+            km.api(
+                f"{steps}/aanmelding",
+                {
+                    "work_wishes": wishes,
+                    "wished_occupations": list(p.occupations),
+                    "wished_sectors": list(p.sectors),
+                    "skills": list(p.skills),
+                    "days": list(p.days),
+                    "hours_min": p.hours_min,
+                    "hours_max": p.hours_max,
+                    "transport": p.transport,
+                    "radius_km": p.radius_km,
+                    "driving_licence": "ja" if p.driving_licence else None,
+                    "language_level": p.language_level,
+                    "available_from": _day(p.available_from),
+                    "restriction_codes": list(p.restrictions),
+                    "restrictions": p.note,
+                    "confirmed_on": _day(referred),
+                },
+            )
         if case.exit is None:
             return
         decisions = {f"voorziening_{pid}": "afronden" for pid in at_exit}
@@ -279,17 +385,22 @@ class HttpEntry:
             self._at(exit_on)
             values: dict[str, Any] = {"end_date": _day(exit_on), "end_reason": reason, **decisions}
             if placement is not None:
-                values.update(employer_id=self.ids[placement.employer],
-                              job_type=placement.job_type,
-                              contract_type=placement.contract_type,
-                              hours_per_week=placement.hours, claimant="TEAM")  # fmt: skip
+                values.update(
+                    employer_id=self.ids[placement.employer],
+                    job_type=placement.job_type,
+                    contract_type=placement.contract_type,
+                    hours_per_week=placement.hours,
+                    claimant="TEAM",
+                )
             km.api(f"{steps}/einde/{route_id}", values)
         if case.exit_correction is not None:
             corrected, on = case.exit_correction
             self._at(on)
-            km.api(f"/api/candidates/{cid}/records/route/{route_id}",
-                   {"end_date": _day(corrected), "reason": "Verkeerde datum ingevoerd"},
-                   method="patch")  # fmt: skip
+            km.api(
+                f"/api/candidates/{cid}/records/route/{route_id}",
+                {"end_date": _day(corrected), "reason": "Verkeerde datum ingevoerd"},
+                method="patch",
+            )
         final_exit = case.exit_date
         assert final_exit is not None
         due = follow_up_due_dates(final_exit)
@@ -299,12 +410,15 @@ class HttpEntry:
             self._at(due[follow_up.months])
             page = km.get(f"/kandidaten/{cid}")
             (fid,) = re.findall(rf'/kandidaten/{cid}/nazorg/(\d+)"', page)
-            km.api(f"{steps}/nazorg/{fid}", {
-                "done_on": _day(due[follow_up.months]),
-                "still_working": "ja" if follow_up.still_working else "nee",
-                "back_on_benefit": "ja" if follow_up.back_on_benefit else "nee",
-                "note": follow_up.note,
-            })  # fmt: skip
+            km.api(
+                f"{steps}/nazorg/{fid}",
+                {
+                    "done_on": _day(due[follow_up.months]),
+                    "still_working": "ja" if follow_up.still_working else "nee",
+                    "back_on_benefit": "ja" if follow_up.back_on_benefit else "nee",
+                    "note": follow_up.note,
+                },
+            )
         if case.benefit_end is not None:
             self._end_benefits(km, cid, case)
 
@@ -317,13 +431,17 @@ class HttpEntry:
             if p.outcome == "CANCELLED":
                 assert p.end is not None
                 self._at(p.end)
-                pid = km.api(f"{steps}/voorziening/{route_id}",
-                             {"provision_type_id": type_id, "planned_start": _day(p.start)})["id"]
+                pid = km.api(
+                    f"{steps}/voorziening/{route_id}",
+                    {"provision_type_id": type_id, "planned_start": _day(p.start)},
+                )["id"]
                 km.api(f"{steps}/annuleren/{pid}", {"reason": p.reason})
                 continue
             self._at(p.start)
-            pid = km.api(f"{steps}/voorziening/{route_id}",
-                         {"provision_type_id": type_id, "start_date": _day(p.start)})["id"]
+            pid = km.api(
+                f"{steps}/voorziening/{route_id}",
+                {"provision_type_id": type_id, "start_date": _day(p.start)},
+            )["id"]
             if p.outcome == "DONE":
                 assert p.end is not None
                 self._at(p.end)
@@ -331,8 +449,10 @@ class HttpEntry:
             elif p.outcome == "STOPPED":
                 assert p.end is not None
                 self._at(p.end)
-                km.api(f"{steps}/stoppen/{pid}", {"end_date": _day(p.end), "reason": p.reason,
-                                                 "result": "STOPPED_EARLY"})  # fmt: skip
+                km.api(
+                    f"{steps}/stoppen/{pid}",
+                    {"end_date": _day(p.end), "reason": p.reason, "result": "STOPPED_EARLY"},
+                )
             else:
                 at_exit.append(pid)
         return at_exit
@@ -354,21 +474,28 @@ class HttpEntry:
         url = f"/vacatures/{vacancy_id}"
         assert placement.shortlist_on and placement.proposed_on and placement.interview_on
         self._at(placement.shortlist_on)
-        before = set(re.findall(rf"{url}/voorstellen/(\d+)", am.get(url)))
         am.form(f"{url}/shortlist", {"candidate_id": cid})
-        (proposal_id,) = set(re.findall(rf"{url}/voorstellen/(\d+)", am.get(url))) - before
+        # The newest proposal on the vacancy's pipeline is the one just made.
+        proposal_id = max(int(p) for p in re.findall(rf"{url}/voorstellen/(\d+)", am.get(url)))
         step = f"{url}/voorstellen/{proposal_id}"
         self._at(placement.proposed_on)
         am.form(step, {"target": "PROPOSED", "consent": "on"})
         self._at(placement.interview_on)
         am.form(step, {"target": "INTERVIEW"})
         self._at(case.exit[0])
-        am.form(step, {
-            "target": "PLACED", "end_date": _day(case.exit[0]), "job_type": placement.job_type,
-            "contract_type": placement.contract_type, "hours_per_week": placement.hours,
-            "instruments": list(placement.instruments),
-            "lks_loonwaarde": placement.lks_loonwaarde, **decisions,
-        })  # fmt: skip
+        am.form(
+            step,
+            {
+                "target": "PLACED",
+                "end_date": _day(case.exit[0]),
+                "job_type": placement.job_type,
+                "contract_type": placement.contract_type,
+                "hours_per_week": placement.hours,
+                "instruments": list(placement.instruments),
+                "lks_loonwaarde": placement.lks_loonwaarde,
+                **decisions,
+            },
+        )
 
     def _end_benefits(self, km: Desk, cid: int, case: Case) -> None:
         assert case.benefit_end is not None
@@ -382,5 +509,7 @@ class HttpEntry:
             detail = km.api(f"/api/candidates/{person}", {}, method="get")
             for spell in detail["benefit_spells"]:
                 if spell["end_date"] is None:
-                    km.api(f"/api/candidates/{person}/steps/uitkeringseinde/{spell['id']}",
-                           {"end_date": _day(day), "end_reason": reason})
+                    km.api(
+                        f"/api/candidates/{person}/steps/uitkeringseinde/{spell['id']}",
+                        {"end_date": _day(day), "end_reason": reason},
+                    )

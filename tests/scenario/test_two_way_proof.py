@@ -71,3 +71,24 @@ def test_screens_and_import_give_the_same_figures_and_rows(
 
     screens, imported = kpis(database_url), kpis(second_database_url)
     assert screens["results"] == imported["results"]
+    results = screens["results"]
+    # Hand-checked against the scenario: a couple is one dossier, so inflow counts dossiers.
+    benefit = [c for c in cases if c.benefit_type != "NUO"]
+    for year in (2022, 2023):
+        starting = [c for c in benefit if c.benefit_start.year == year]
+        persons = len(starting) + sum(1 for c in starting if c.partner)
+        inflow = value(
+            results, "caseload_flows", "dossiers", period=year, group="instroom", subgroup="Totaal"
+        )
+        assert inflow == len(starting) < persons
+    # The exit recorded on 8 January 2024 and corrected to 28 December 2023 counts in 2023.
+    (corrected,) = [c for c in cases if c.exit_correction]
+    assert corrected.exit and corrected.exit[0].year == 2024 and corrected.exit_date.year == 2023
+    jobs = [c for c in cases if c.exit and c.exit[1] == "JOB"]
+    for year in (2023, 2024):
+        expected = sum(1 for c in jobs if c.exit_date and c.exit_date.year == year)
+        assert value(results, "job_exits_by_type", "count", period=year, group="Totaal") == (
+            expected
+        )
+    assert sum(1 for c in jobs if c.exit and c.exit[0].year == 2023) == 19  # before: 19, now 20
+    assert value(results, "job_exits_by_type", "count", period=2023, group="Totaal") == 20

@@ -17,19 +17,29 @@ def test_correcting_an_exit_date_moves_the_placement_and_its_instruments(session
     km = f.make_user(session, "KLANTMANAGER", team)
     candidate = f.make_candidate(session, team, km)
     exit_day, corrected = date(2024, 1, 8), date(2023, 12, 28)
-    route = f.make_route(session, candidate, start_date=date(2023, 1, 1), end_date=exit_day,
-                         end_reason="JOB")  # fmt: skip
-    placement = f.make_placement(session, candidate, route, f.make_employer(session),
-                                 start_date=exit_day)  # fmt: skip
-    lks = PlacementInstrument(placement_id=placement.id, instrument="LKS", loonwaarde_pct=60,
-                              start_date=exit_day)  # fmt: skip
-    later = PlacementInstrument(placement_id=placement.id, instrument="JOBCOACH",
-                                start_date=date(2024, 3, 1))  # fmt: skip
+    route = f.make_route(
+        session, candidate, start_date=date(2023, 1, 1), end_date=exit_day, end_reason="JOB"
+    )
+    placement = f.make_placement(
+        session, candidate, route, f.make_employer(session), start_date=exit_day
+    )
+    lks = PlacementInstrument(
+        placement_id=placement.id, instrument="LKS", loonwaarde_pct=60, start_date=exit_day
+    )
+    later = PlacementInstrument(
+        placement_id=placement.id, instrument="JOBCOACH", start_date=date(2024, 3, 1)
+    )
     session.add_all([lks, later])
     session.commit()
-    correct_record(session, km, candidate, "route", route,
-                   {"end_date": corrected.isoformat(), "reason": "Verkeerde datum"},
-                   today=date(2024, 1, 10))  # fmt: skip
+    correct_record(
+        session,
+        km,
+        candidate,
+        "route",
+        route,
+        {"end_date": corrected.isoformat(), "reason": "Verkeerde datum"},
+        today=date(2024, 1, 10),
+    )
     session.commit()
     assert placement.start_date == corrected
     assert lks.start_date == corrected

@@ -262,16 +262,14 @@ def parse_list(
     a newline) as a list; with ``allowed`` every value must be one of those codes."""
     filled = text != ""
     allowed_set = set(allowed) if allowed is not None else None
-    bad = _empty_reasons(text)
+    reasons: list[str] = []
     values: list[list[str] | None] = []
-    for label, cell in text.items():
+    hint = f" (toegestaan: {', '.join(allowed)})" if allowed and len(allowed) <= 12 else ""
+    for cell in text:
         items = [part.strip() for part in str(cell).split(separator) if part.strip()]
-        if allowed_set is not None:
-            unknown = [i for i in items if i not in allowed_set]
-            if unknown:
-                assert allowed is not None
-                hint = f" (toegestaan: {', '.join(allowed)})" if len(allowed) <= 12 else ""
-                bad[label] = f"onbekende code '{unknown[0][:40]}' in {what}{hint}"
+        unknown = [i for i in items if allowed_set is not None and i not in allowed_set]
+        reasons.append(f"onbekende code '{unknown[0][:40]}' in {what}{hint}" if unknown else "")
         values.append(items or None)
+    bad = pd.Series(reasons, index=text.index, dtype=object)
     parsed = pd.Series(values, index=text.index, dtype=object)
     return _none_where(parsed, filled & (bad == "")), bad

@@ -440,13 +440,20 @@ SPECS: tuple[FileSpec, ...] = (
                 json_key="education_min",
             ),
             Column(
-                "language_min", "code", codes="language_level", db="requirements",
+                "language_min",
+                "code",
+                codes="language_level",
+                db="requirements",
                 json_key="language_min",
             ),
             Column("skills", "list", order="sorted", db="requirements", json_key="skills"),
             Column("driving_licence", "bool", db="requirements", json_key="driving_licence"),
             Column(
-                "physical_demands", "list", choices=DEMANDS, order="allowed", db="requirements",
+                "physical_demands",
+                "list",
+                choices=DEMANDS,
+                order="allowed",
+                db="requirements",
                 json_key="physical_demands",
             ),
             Column(

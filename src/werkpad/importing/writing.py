@@ -306,7 +306,8 @@ def _json_objects(frame: pd.DataFrame, columns: list[Column]) -> pd.Series:
         found = {
             str(c.json_key): int(row[c.name]) if c.kind == "int" else row[c.name]
             for c in columns
-            if isinstance(row[c.name], list) or (row[c.name] is not None and not pd.isna(row[c.name]))
+            if isinstance(row[c.name], list)
+            or (row[c.name] is not None and not pd.isna(row[c.name]))
         }
         objects.append(found or None)
     return pd.Series(objects, index=frame.index, dtype=object)
