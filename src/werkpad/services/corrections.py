@@ -704,6 +704,26 @@ def exit_undo_days(session: Session) -> int:
     return int(value) if isinstance(value, int) and value >= 0 else DEFAULT_EXIT_UNDO_DAYS
 
 
+MAX_EXIT_UNDO_DAYS = 366
+
+
+def save_exit_undo_days(session: Session, raw: Any) -> int:
+    """Set the undo period from a form value: a whole number of days, 0 to 366 (0: an exit
+    can only be undone on the day it was recorded); Dutch message at ``exit_undo_days``."""
+    f = Fields({"exit_undo_days": raw})
+    days = f.integer(
+        "exit_undo_days",
+        "Uitstroom ongedaan maken: aantal dagen",
+        required=True,
+        minimum=0,
+        maximum=MAX_EXIT_UNDO_DAYS,
+    )
+    f.raise_if_invalid()
+    assert days is not None
+    set_exit_undo_days(session, days)
+    return days
+
+
 def set_exit_undo_days(session: Session, days: int) -> None:
     row = session.get(Setting, SETTING_KEY)
     if row is None:
