@@ -20,6 +20,7 @@ from werkpad.store.models import (
     Exemption,
     Placement,
     Provision,
+    Referral,
     Route,
     StateTransition,
 )
@@ -270,3 +271,29 @@ def _recorded_exit(world: World, cid: int, days_ago: int) -> int:
         route_id = route.id
     engine.dispose()
     return route_id
+
+
+def test_a_referral_to_matching_is_corrected_with_a_reason_but_not_dated_in_the_future(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    cid = world_sqlite.team_a_candidates[1]
+    engine = make_engine(world_sqlite.url)
+    with transaction(session_factory(engine)) as s:
+        referral = Referral(
+            candidate_id=cid, referred_on=date(2024, 3, 1), work_wishes="Magazijn", state="OPEN"
+        )
+        s.add(referral)
+        s.flush()
+        rid = referral.id
+    engine.dispose()
+    km = client_for(world_sqlite, "km")
+    assert f"/kandidaten/{cid}/correctie/referral/{rid}" in km.get(f"/kandidaten/{cid}").text
+    url = f"/kandidaten/{cid}/correctie/referral/{rid}"
+    future = _post(km, url, {"referred_on": "2999-01-01", "reason": "Datum"})
+    assert future.status_code == 422 and "Datum aanmelding ligt in de toekomst." in future.text
+    done = _post(km, url, {"work_wishes": "Magazijn of productie", "reason": "Aangevuld"})
+    assert done.status_code == 303, done.text[-500:]
+    assert _scalar(world_sqlite.url, select(Referral.work_wishes).where(Referral.id == rid)) == (
+        "Magazijn of productie"
+    )
+    assert "Aanmelding matching gecorrigeerd" in km.get(f"/kandidaten/{cid}").text

@@ -312,6 +312,21 @@ def _placement_rules(
         f.fail("end_date", "Einddatum ligt in de toekomst.")
 
 
+def _referral_rules(
+    session: Session, f: Fields, obj: Referral, new: dict[str, Any], today: date
+) -> None:
+    referred = new["referred_on"]
+    if referred is None:
+        return
+    if referred > today:
+        f.fail("referred_on", "Datum aanmelding ligt in de toekomst.")
+    elif obj.picked_up_on is not None and referred > obj.picked_up_on:
+        f.fail(
+            "referred_on",
+            f"Datum aanmelding ligt na het oppakken door matching ({obj.picked_up_on:%d-%m-%Y}).",
+        )
+
+
 KINDS: dict[str, Kind] = {
     "candidate": Kind(
         "Persoonsgegevens",
@@ -458,6 +473,18 @@ KINDS: dict[str, Kind] = {
         imported_read_only=True,
         delete_hint=" Een plaatsing vervalt door de uitstroom ongedaan te maken.",
         extra_rules=_placement_rules,
+    ),
+    "referral": Kind(
+        "Aanmelding matching",
+        Referral,
+        {
+            "referred_on": Spec("Datum aanmelding", "date", required=True),
+            "work_wishes": Spec("Werkwensen in eigen woorden", max_length=4000),
+            "availability": Spec("Beschikbaarheid", max_length=4000),
+            "restrictions": Spec("Beperkingen in eigen woorden", max_length=4000),
+        },
+        delete_hint=" Een aanmelding die niet doorgaat, trekt u in bij matching.",
+        extra_rules=_referral_rules,
     ),
 }
 
@@ -887,10 +914,11 @@ def correctable_records(
     contacts: Sequence[Contact],
     exemptions: Sequence[Exemption] = (),
     placements: Sequence[Placement] = (),
+    referrals: Sequence[Referral] = (),
 ) -> list[tuple[str, int, str]]:
     """(object type, id, Dutch description) of every record of the file that can be corrected
-    on screen (imported records are left out); contacts, exemptions and placements as the file
-    loaded them."""
+    on screen (imported records are left out); contacts, exemptions, placements and referrals
+    as the file loaded them."""
     out: list[tuple[str, int, str]] = []
     if candidate.source_id is None:
         out.append(("candidate", candidate.id, "Persoonsgegevens"))
@@ -936,6 +964,8 @@ def correctable_records(
         if pl.source_id is not None:
             continue
         out.append(("placement", pl.id, f"Plaatsing vanaf {pl.start_date:%d-%m-%Y}"))
+    for ref in sorted(referrals, key=lambda r: (r.referred_on, r.id)):
+        out.append(("referral", ref.id, f"Aanmelding matching van {ref.referred_on:%d-%m-%Y}"))
     for x in sorted(contacts, key=lambda x: (x.contact_date, x.id)):
         out.append(("contact", x.id, f"Contact van {x.contact_date:%d-%m-%Y}"))
     for u in session.scalars(

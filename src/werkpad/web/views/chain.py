@@ -275,7 +275,7 @@ def render_candidate(
         "section": section,
         "errors": errors or {},
         "values": values or {},
-        **file_extras(db, file),
+        **file_extras(db, file, referrals),
     }
     db.commit()
     return templates.TemplateResponse(request, "candidate.html", context, status_code=status_code)
