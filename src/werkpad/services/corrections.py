@@ -28,7 +28,7 @@ from werkpad.domain.normalise import age_on, normalise_postcode, pad_bsn
 from werkpad.services.audit import record_change, utc_now
 from werkpad.services.candidates import _EMAIL, MAX_AGE, MIN_AGE
 from werkpad.services.casework import check_exemption_dates
-from werkpad.services.dossiers import close_dossier_when_ended, is_benefit
+from werkpad.services.dossiers import close_dossier_when_ended, is_benefit, open_dossier
 from werkpad.services.fields import Fields
 from werkpad.services.plans import results_ending_as
 from werkpad.services.transitions import log_transition
@@ -559,7 +559,7 @@ def _write(
     session.add(correction)
     session.flush()
     what = {"CORRECT": "Correctie", "DELETE": "Verwijderd", "UNDO_EXIT": "Uitstroom ongedaan"}
-    label = KINDS[object_type].label if object_type in KINDS else object_type
+    label = _kind_label(object_type)
     record_change(
         session,
         user,
@@ -856,6 +856,66 @@ def undo_exit(
     return _write(session, user, candidate.id, "route", route.id, "UNDO_EXIT", changes, reason)
 
 
+# --- a partner added to a dossier in error -----------------------------------------------------
+
+PARTNER_LINK = "dossier_member"
+
+
+def remove_partner(
+    session: Session, user: User, candidate: Candidate, data: Mapping[str, Any]
+) -> Correction:
+    """Take the partner out of the open dossier of which ``candidate`` is the applicant, when
+    they were added in error, with a reason. The partner stays registered; their benefit
+    spells in the dossier move to a dossier of their own (as applicant), so a spell that was
+    itself entered in error can be deleted next. Kept in the history as a deletion of the
+    dossier membership."""
+    _check_role(user)
+    f = Fields(data)
+    reason = _reason(f)
+    member = session.scalar(
+        select(DossierMember)
+        .join(BenefitDossier, BenefitDossier.id == DossierMember.dossier_id)
+        .where(
+            DossierMember.member_role == "PARTNER",
+            BenefitDossier.closed_on.is_(None),
+            DossierMember.dossier_id.in_(
+                select(DossierMember.dossier_id).where(
+                    DossierMember.candidate_id == candidate.id,
+                    DossierMember.member_role == "APPLICANT",
+                )
+            ),
+        )
+    )
+    if member is None:
+        f.fail("reason", "Er is geen partner in een open dossier van deze kandidaat.")
+    f.raise_if_invalid()
+    assert member is not None and reason is not None
+    dossier = session.get(BenefitDossier, member.dossier_id)
+    partner = session.get(Candidate, member.candidate_id)
+    assert dossier is not None and partner is not None
+    spells = list(
+        session.scalars(
+            select(BenefitSpell)
+            .where(BenefitSpell.dossier_id == dossier.id, BenefitSpell.candidate_id == partner.id)
+            .order_by(BenefitSpell.start_date)
+        )
+    )
+    session.delete(member)
+    session.flush()
+    changes: dict[str, Any] = {
+        "partner": [f"{partner.first_name} {partner.last_name}", None],
+        "dossier": [dossier.dossier_number, dossier.dossier_number],
+    }
+    if spells:
+        own = open_dossier(session, partner, spells[0])
+        for spell in spells[1:]:
+            spell.dossier = own
+        session.flush()
+        close_dossier_when_ended(session, spells[0])
+        changes["own_dossier"] = [None, own.dossier_number]
+    return _write(session, user, candidate.id, PARTNER_LINK, dossier.id, "DELETE", changes, reason)
+
+
 # --- the history on the file ---------------------------------------------------------------
 
 
@@ -873,6 +933,12 @@ class HistoryItem:
     lines: list[ChangeLine]
 
 
+def _kind_label(object_type: str) -> str:
+    if object_type == PARTNER_LINK:
+        return "Partner in uitkeringsdossier"
+    return KINDS[object_type].label if object_type in KINDS else object_type
+
+
 def _label_of(object_type: str, name: str) -> str:
     kind = KINDS.get(object_type)
     if kind is not None and name in kind.fields:
@@ -882,6 +948,8 @@ def _label_of(object_type: str, name: str) -> str:
         "follow_ups": "Nazorgmomenten",
         "provisions_reopened": "Voorzieningen weer lopend",
         "dossier": "Uitkeringsdossier",
+        "partner": "Partner",
+        "own_dossier": "Eigen dossier van de partner",
     }.get(name, name)
 
 
@@ -897,8 +965,7 @@ def corrections_of(session: Session, candidate_id: int) -> list[HistoryItem]:
     return [
         HistoryItem(
             correction=c,
-            what=f"{KINDS[c.object_type].label if c.object_type in KINDS else c.object_type} "
-            f"{action[c.action]}",
+            what=f"{_kind_label(c.object_type)} {action[c.action]}",
             lines=[
                 ChangeLine(_label_of(c.object_type, k), v[0], v[1])
                 for k, v in (c.changes or {}).items()

@@ -30,6 +30,7 @@ from werkpad.services.candidate_summary import summarise_candidate
 from werkpad.services.caseload import age_on
 from werkpad.services.casework import add_contact, add_exemption
 from werkpad.services.configuration import load_configuration
+from werkpad.services.corrections import remove_partner
 from werkpad.services.diagnosis import propose_route, record_assessment
 from werkpad.services.dossier_partners import add_partner
 from werkpad.services.exits import (
@@ -174,6 +175,7 @@ ACTIONS: dict[str, Action] = {
     "uitkering": lambda db, u, c, d, t, _: restart_benefit(db, u, c, d, today=t),
     "uitkeringseinde": _benefit_end,
     "partner": lambda db, u, c, d, t, _: add_partner(db, u, c, d, today=t),
+    "partner-uit-dossier": lambda db, u, c, d, t, _: remove_partner(db, u, c, d),
 }
 
 
