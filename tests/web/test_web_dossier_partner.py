@@ -138,3 +138,48 @@ def test_api_adds_a_registered_candidate_as_partner_and_refuses_nuo(
         )
     engine.dispose()
     assert spells == 2  # the ended NUO registration and the benefit in Lisa's dossier
+
+
+def test_a_partner_added_in_error_leaves_the_dossier_with_a_reason_and_a_trace(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    km = client_for(world_sqlite, "km")
+    assert _post_form(km, intake()).status_code == 303
+    cid = _id_of(world_sqlite.url, "111222333")
+    added = _post(km, f"/kandidaten/{cid}/partner", {**PARTNER, "partner_start_date": "2024-06-01"})
+    assert added.status_code == 303
+    partner_id = _id_of(world_sqlite.url, "123456782")
+    assert "Partner per vergissing toegevoegd" in km.get(f"/kandidaten/{cid}").text
+
+    no_reason = _post(km, f"/kandidaten/{cid}/partner-uit-dossier", {})
+    assert no_reason.status_code == 422
+    assert 'id="partner-uit-dossier-reason-error"' in no_reason.text
+    assert (_dossier_of(world_sqlite.url, "111222333") or ("", []))[1] == [
+        ("111222333", "APPLICANT"),
+        ("123456782", "PARTNER"),
+    ]
+    removed = _post(
+        km, f"/kandidaten/{cid}/partner-uit-dossier", {"reason": "Verkeerde persoon gekoppeld"}
+    )
+    assert removed.status_code == 303, removed.text[-600:]
+    assert (_dossier_of(world_sqlite.url, "111222333") or ("", []))[1] == [
+        ("111222333", "APPLICANT")
+    ]
+    assert (_dossier_of(world_sqlite.url, "123456782") or ("", []))[1] == [
+        ("123456782", "APPLICANT")
+    ]
+    page = km.get(f"/kandidaten/{cid}").text
+    assert "Partner in uitkeringsdossier verwijderd" in page
+    assert "Verkeerde persoon gekoppeld" in page and "dossier_member" not in page
+    # Her spell no longer shares a dossier, so when it too was entered in error it can go.
+    engine = make_engine(world_sqlite.url)
+    with session_factory(engine)() as s:
+        spell_id = s.scalar(select(BenefitSpell.id).where(BenefitSpell.candidate_id == partner_id))
+    engine.dispose()
+    gone = _post(
+        km,
+        f"/kandidaten/{partner_id}/correctie/benefit_spell/{spell_id}/verwijderen",
+        {"reason": "Per vergissing ingevoerd"},
+    )
+    assert gone.status_code == 303, gone.text[-600:]
+    assert _dossier_of(world_sqlite.url, "123456782") is None

@@ -4,7 +4,7 @@ entry that points at the correction, and deletion refused where other records de
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,12 +14,15 @@ from web_support import ClientFactory, World, session_csrf
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import (
     AuditEntry,
+    Candidate,
     Correction,
     CostLine,
     Exemption,
     Placement,
     Provision,
+    Referral,
     Route,
+    StateTransition,
 )
 
 
@@ -196,3 +199,101 @@ def test_accountmanager_may_not_correct_a_provision(
         headers={"X-CSRF-Token": session_csrf(am)},
     )
     assert response.status_code == 403
+
+
+def test_beheerder_sets_the_undo_period_and_a_bad_value_writes_nothing(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    admin = client_for(world_sqlite, "beheer")
+    page = admin.get("/beheer/instellingen").text
+    field = 'id="exit_undo_days" name="exit_undo_days" inputmode="numeric" value="{}"'
+    assert field.format(30) in page
+    bad = _post(admin, "/beheer/instellingen", {"scheme": "DENHAAG", "exit_undo_days": "veel"})
+    assert bad.status_code == 422
+    assert 'id="exit_undo_days-error"' in bad.text
+    assert "Uitstroom ongedaan maken: aantal dagen moet een geheel getal zijn." in bad.text
+    ok = _post(admin, "/beheer/instellingen", {"scheme": "DENHAAG", "exit_undo_days": "2500"})
+    assert ok.status_code == 422 and "moet tussen 0 en 366 liggen" in ok.text
+    assert field.format(30) in admin.get("/beheer/instellingen").text, "nothing written"
+    saved = _post(admin, "/beheer/instellingen", {"scheme": "DENHAAG", "exit_undo_days": "7"})
+    assert saved.status_code == 303, saved.text[-500:]
+
+    # Seven days: an exit recorded ten days ago can no longer be undone; three days ago can.
+    cid = world_sqlite.team_a_candidates[1]
+    km = client_for(world_sqlite, "km")
+    old_exit, recent_exit = (
+        _recorded_exit(world_sqlite, cid, 10),
+        _recorded_exit(world_sqlite, cid, 3),
+    )
+    headers = {"X-CSRF-Token": session_csrf(km)}
+    refused = km.post(
+        f"/api/candidates/{cid}/routes/{old_exit}/undo-exit",
+        json={"reason": "Vergissing"},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert "tot 7 dagen na het vastleggen" in refused.json()["detail"][0]["message"]
+    undone = km.post(
+        f"/api/candidates/{cid}/routes/{recent_exit}/undo-exit",
+        json={"reason": "Vergissing"},
+        headers=headers,
+    )
+    assert undone.status_code == 200, undone.text
+    assert _scalar(world_sqlite.url, select(Route.end_date).where(Route.id == recent_exit)) is None
+
+
+def _recorded_exit(world: World, cid: int, days_ago: int) -> int:
+    """A route of the candidate ended (moved away) and recorded ``days_ago`` days ago."""
+    engine = make_engine(world.url)
+    with transaction(session_factory(engine)) as s:
+        candidate = s.get(Candidate, cid)
+        assert candidate is not None
+        recorded = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=days_ago)
+        route = Route(
+            candidate_id=cid,
+            team_id=candidate.team_id,
+            route_type="DIRECT_MEDIATION",
+            start_date=recorded.date() - timedelta(days=200),
+            end_date=recorded.date(),
+            end_reason="MOVED",
+        )
+        s.add(route)
+        s.flush()
+        s.add(
+            StateTransition(
+                object_type="route",
+                object_id=route.id,
+                from_state="OPEN",
+                to_state="ENDED",
+                at=recorded,
+            )
+        )
+        route_id = route.id
+    engine.dispose()
+    return route_id
+
+
+def test_a_referral_to_matching_is_corrected_with_a_reason_but_not_dated_in_the_future(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    cid = world_sqlite.team_a_candidates[1]
+    engine = make_engine(world_sqlite.url)
+    with transaction(session_factory(engine)) as s:
+        referral = Referral(
+            candidate_id=cid, referred_on=date(2024, 3, 1), work_wishes="Magazijn", state="OPEN"
+        )
+        s.add(referral)
+        s.flush()
+        rid = referral.id
+    engine.dispose()
+    km = client_for(world_sqlite, "km")
+    assert f"/kandidaten/{cid}/correctie/referral/{rid}" in km.get(f"/kandidaten/{cid}").text
+    url = f"/kandidaten/{cid}/correctie/referral/{rid}"
+    future = _post(km, url, {"referred_on": "2999-01-01", "reason": "Datum"})
+    assert future.status_code == 422 and "Datum aanmelding ligt in de toekomst." in future.text
+    done = _post(km, url, {"work_wishes": "Magazijn of productie", "reason": "Aangevuld"})
+    assert done.status_code == 303, done.text[-500:]
+    assert _scalar(world_sqlite.url, select(Referral.work_wishes).where(Referral.id == rid)) == (
+        "Magazijn of productie"
+    )
+    assert "Aanmelding matching gecorrigeerd" in km.get(f"/kandidaten/{cid}").text

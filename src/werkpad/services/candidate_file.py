@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from werkpad.store.models import (
     Exemption,
     Placement,
     Provision,
+    Referral,
     Route,
 )
 
@@ -124,7 +126,9 @@ def routes_of_candidate(session: Session, candidate_id: int) -> list[Route]:
     )
 
 
-def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
+def file_extras(
+    session: Session, file: CandidateFile, referrals: Sequence[Referral] = ()
+) -> dict[str, Any]:
     """What the candidate file shows beyond ``CandidateFile``: the work profile matching reads
     with the choices of its form, and the corrections ("Wijzigingen") with what can be
     corrected (three queries, whatever the size of the file)."""
@@ -134,7 +138,7 @@ def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
         "profile_choices": work_profile_choices(),
         "correction_history": corrections_of(session, candidate.id),
         "correctable": correctable_records(
-            session, candidate, file.contacts, file.exemptions, file.placements
+            session, candidate, file.contacts, file.exemptions, file.placements, referrals
         ),
         "appointments": appointments_of_candidate(session, candidate.id),
     }

@@ -28,7 +28,7 @@ from werkpad.domain.normalise import age_on, normalise_postcode, pad_bsn
 from werkpad.services.audit import record_change, utc_now
 from werkpad.services.candidates import _EMAIL, MAX_AGE, MIN_AGE
 from werkpad.services.casework import check_exemption_dates
-from werkpad.services.dossiers import close_dossier_when_ended, is_benefit
+from werkpad.services.dossiers import close_dossier_when_ended, is_benefit, open_dossier
 from werkpad.services.fields import Fields
 from werkpad.services.plans import results_ending_as
 from werkpad.services.transitions import log_transition
@@ -312,6 +312,21 @@ def _placement_rules(
         f.fail("end_date", "Einddatum ligt in de toekomst.")
 
 
+def _referral_rules(
+    session: Session, f: Fields, obj: Referral, new: dict[str, Any], today: date
+) -> None:
+    referred = new["referred_on"]
+    if referred is None:
+        return
+    if referred > today:
+        f.fail("referred_on", "Datum aanmelding ligt in de toekomst.")
+    elif obj.picked_up_on is not None and referred > obj.picked_up_on:
+        f.fail(
+            "referred_on",
+            f"Datum aanmelding ligt na het oppakken door matching ({obj.picked_up_on:%d-%m-%Y}).",
+        )
+
+
 KINDS: dict[str, Kind] = {
     "candidate": Kind(
         "Persoonsgegevens",
@@ -459,6 +474,18 @@ KINDS: dict[str, Kind] = {
         delete_hint=" Een plaatsing vervalt door de uitstroom ongedaan te maken.",
         extra_rules=_placement_rules,
     ),
+    "referral": Kind(
+        "Aanmelding matching",
+        Referral,
+        {
+            "referred_on": Spec("Datum aanmelding", "date", required=True),
+            "work_wishes": Spec("Werkwensen in eigen woorden", max_length=4000),
+            "availability": Spec("Beschikbaarheid", max_length=4000),
+            "restrictions": Spec("Beperkingen in eigen woorden", max_length=4000),
+        },
+        delete_hint=" Een aanmelding die niet doorgaat, trekt u in bij matching.",
+        extra_rules=_referral_rules,
+    ),
 }
 
 
@@ -532,7 +559,7 @@ def _write(
     session.add(correction)
     session.flush()
     what = {"CORRECT": "Correctie", "DELETE": "Verwijderd", "UNDO_EXIT": "Uitstroom ongedaan"}
-    label = KINDS[object_type].label if object_type in KINDS else object_type
+    label = _kind_label(object_type)
     record_change(
         session,
         user,
@@ -708,6 +735,26 @@ def exit_undo_days(session: Session) -> int:
     return int(value) if isinstance(value, int) and value >= 0 else DEFAULT_EXIT_UNDO_DAYS
 
 
+MAX_EXIT_UNDO_DAYS = 366
+
+
+def save_exit_undo_days(session: Session, raw: Any) -> int:
+    """Set the undo period from a form value: a whole number of days, 0 to 366 (0: an exit
+    can only be undone on the day it was recorded); Dutch message at ``exit_undo_days``."""
+    f = Fields({"exit_undo_days": raw})
+    days = f.integer(
+        "exit_undo_days",
+        "Uitstroom ongedaan maken: aantal dagen",
+        required=True,
+        minimum=0,
+        maximum=MAX_EXIT_UNDO_DAYS,
+    )
+    f.raise_if_invalid()
+    assert days is not None
+    set_exit_undo_days(session, days)
+    return days
+
+
 def set_exit_undo_days(session: Session, days: int) -> None:
     row = session.get(Setting, SETTING_KEY)
     if row is None:
@@ -813,6 +860,66 @@ def undo_exit(
     return _write(session, user, candidate.id, "route", route.id, "UNDO_EXIT", changes, reason)
 
 
+# --- a partner added to a dossier in error -----------------------------------------------------
+
+PARTNER_LINK = "dossier_member"
+
+
+def remove_partner(
+    session: Session, user: User, candidate: Candidate, data: Mapping[str, Any]
+) -> Correction:
+    """Take the partner out of the open dossier of which ``candidate`` is the applicant, when
+    they were added in error, with a reason. The partner stays registered; their benefit
+    spells in the dossier move to a dossier of their own (as applicant), so a spell that was
+    itself entered in error can be deleted next. Kept in the history as a deletion of the
+    dossier membership."""
+    _check_role(user)
+    f = Fields(data)
+    reason = _reason(f)
+    member = session.scalar(
+        select(DossierMember)
+        .join(BenefitDossier, BenefitDossier.id == DossierMember.dossier_id)
+        .where(
+            DossierMember.member_role == "PARTNER",
+            BenefitDossier.closed_on.is_(None),
+            DossierMember.dossier_id.in_(
+                select(DossierMember.dossier_id).where(
+                    DossierMember.candidate_id == candidate.id,
+                    DossierMember.member_role == "APPLICANT",
+                )
+            ),
+        )
+    )
+    if member is None:
+        f.fail("reason", "Er is geen partner in een open dossier van deze kandidaat.")
+    f.raise_if_invalid()
+    assert member is not None and reason is not None
+    dossier = session.get(BenefitDossier, member.dossier_id)
+    partner = session.get(Candidate, member.candidate_id)
+    assert dossier is not None and partner is not None
+    spells = list(
+        session.scalars(
+            select(BenefitSpell)
+            .where(BenefitSpell.dossier_id == dossier.id, BenefitSpell.candidate_id == partner.id)
+            .order_by(BenefitSpell.start_date)
+        )
+    )
+    session.delete(member)
+    session.flush()
+    changes: dict[str, Any] = {
+        "partner": [f"{partner.first_name} {partner.last_name}", None],
+        "dossier": [dossier.dossier_number, dossier.dossier_number],
+    }
+    if spells:
+        own = open_dossier(session, partner, spells[0])
+        for spell in spells[1:]:
+            spell.dossier = own
+        session.flush()
+        close_dossier_when_ended(session, spells[0])
+        changes["own_dossier"] = [None, own.dossier_number]
+    return _write(session, user, candidate.id, PARTNER_LINK, dossier.id, "DELETE", changes, reason)
+
+
 # --- the history on the file ---------------------------------------------------------------
 
 
@@ -830,6 +937,12 @@ class HistoryItem:
     lines: list[ChangeLine]
 
 
+def _kind_label(object_type: str) -> str:
+    if object_type == PARTNER_LINK:
+        return "Partner in uitkeringsdossier"
+    return KINDS[object_type].label if object_type in KINDS else object_type
+
+
 def _label_of(object_type: str, name: str) -> str:
     kind = KINDS.get(object_type)
     if kind is not None and name in kind.fields:
@@ -839,6 +952,8 @@ def _label_of(object_type: str, name: str) -> str:
         "follow_ups": "Nazorgmomenten",
         "provisions_reopened": "Voorzieningen weer lopend",
         "dossier": "Uitkeringsdossier",
+        "partner": "Partner",
+        "own_dossier": "Eigen dossier van de partner",
     }.get(name, name)
 
 
@@ -854,8 +969,7 @@ def corrections_of(session: Session, candidate_id: int) -> list[HistoryItem]:
     return [
         HistoryItem(
             correction=c,
-            what=f"{KINDS[c.object_type].label if c.object_type in KINDS else c.object_type} "
-            f"{action[c.action]}",
+            what=f"{_kind_label(c.object_type)} {action[c.action]}",
             lines=[
                 ChangeLine(_label_of(c.object_type, k), v[0], v[1])
                 for k, v in (c.changes or {}).items()
@@ -871,10 +985,11 @@ def correctable_records(
     contacts: Sequence[Contact],
     exemptions: Sequence[Exemption] = (),
     placements: Sequence[Placement] = (),
+    referrals: Sequence[Referral] = (),
 ) -> list[tuple[str, int, str]]:
     """(object type, id, Dutch description) of every record of the file that can be corrected
-    on screen (imported records are left out); contacts, exemptions and placements as the file
-    loaded them."""
+    on screen (imported records are left out); contacts, exemptions, placements and referrals
+    as the file loaded them."""
     out: list[tuple[str, int, str]] = []
     if candidate.source_id is None:
         out.append(("candidate", candidate.id, "Persoonsgegevens"))
@@ -920,6 +1035,8 @@ def correctable_records(
         if pl.source_id is not None:
             continue
         out.append(("placement", pl.id, f"Plaatsing vanaf {pl.start_date:%d-%m-%Y}"))
+    for ref in sorted(referrals, key=lambda r: (r.referred_on, r.id)):
+        out.append(("referral", ref.id, f"Aanmelding matching van {ref.referred_on:%d-%m-%Y}"))
     for x in sorted(contacts, key=lambda x: (x.contact_date, x.id)):
         out.append(("contact", x.id, f"Contact van {x.contact_date:%d-%m-%Y}"))
     for u in session.scalars(

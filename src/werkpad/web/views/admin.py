@@ -22,6 +22,7 @@ from werkpad.domain.codelists import (
 from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.normalise import parse_date
 from werkpad.domain.worklist import THRESHOLD_LABELS
+from werkpad.services import corrections
 from werkpad.services.accounts import locked_usernames, login_subject, unlock_login
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
 from werkpad.services.audit import AuditQuery, record_change, record_event, search_audit
@@ -349,6 +350,7 @@ def _settings_page(
             "thresholds": asdict(config.thresholds),
             "threshold_labels": THRESHOLD_LABELS,
             "small_cell_threshold": read_small_cell_threshold(db),
+            "exit_undo_days": corrections.exit_undo_days(db),
             "values": form or {},
             "errors": errors,
         },
@@ -360,6 +362,12 @@ def _small_cell_threshold(db: Session, form: dict[str, str]) -> None:
     """The publication threshold, when the form has the field (older forms leave it as is)."""
     if "small_cell_threshold" in form:
         set_small_cell_threshold(db, form["small_cell_threshold"])
+
+
+def _exit_undo_days(db: Session, form: dict[str, str]) -> None:
+    """The period to undo a mistaken exit, when the form has the field."""
+    if "exit_undo_days" in form:
+        corrections.save_exit_undo_days(db, form["exit_undo_days"])
 
 
 @router.get("/instellingen", response_class=HTMLResponse)
@@ -386,6 +394,7 @@ def settings_save(
         lambda: set_routing_bands(db, form),
         lambda: set_worklist_thresholds(db, form),
         lambda: _small_cell_threshold(db, form),
+        lambda: _exit_undo_days(db, form),
     ):
         try:
             apply()

@@ -322,7 +322,8 @@ def list_corrections(
 
 STEP_NAMES = (
     "diagnose, plan, route, contact, ontheffing, aanmelding (with the work profile), "
-    "werkprofiel, uitkering; with an object id: "
+    "werkprofiel, uitkering, partner (a partner joins the open dossier), partner-uit-dossier "
+    "(a partner added in error leaves it, with a reason); with an object id: "
     "voorziening/{route_id}, starten/{provision_id}, resultaat/{provision_id}, "
     "stoppen/{provision_id}, annuleren/{provision_id}, datums/{provision_id}, einde/{route_id}, "
     "nazorg/{follow_up_id}, uitkeringseinde/{benefit_spell_id}"

@@ -31,6 +31,7 @@ from werkpad.services.caseload import age_on
 from werkpad.services.casework import add_contact, add_exemption
 from werkpad.services.choices import choice_lists
 from werkpad.services.configuration import load_configuration
+from werkpad.services.corrections import remove_partner
 from werkpad.services.diagnosis import propose_route, record_assessment
 from werkpad.services.dossier_partners import add_partner
 from werkpad.services.exits import (
@@ -172,6 +173,7 @@ ACTIONS: dict[str, Action] = {
     "uitkering": lambda db, u, c, d, t, _: restart_benefit(db, u, c, d, today=t),
     "uitkeringseinde": _benefit_end,
     "partner": lambda db, u, c, d, t, _: add_partner(db, u, c, d, today=t),
+    "partner-uit-dossier": lambda db, u, c, d, t, _: remove_partner(db, u, c, d),
 }
 
 
@@ -272,7 +274,7 @@ def render_candidate(
         "section": section,
         "errors": errors or {},
         "values": values or {},
-        **file_extras(db, file),
+        **file_extras(db, file, referrals),
         "life_domains": life_domains_for_file(db, user, file.candidate),
     }
     db.commit()
