@@ -211,3 +211,67 @@ def test_follow_up_form_appears_from_its_due_date_and_an_early_post_is_refused(
     assert refused.status_code == 422
     due = (date.today() + timedelta(days=10)).strftime("%d-%m-%Y")
     assert f"kan pas vanaf {due} worden vastgelegd." in refused.text
+
+
+def test_undoing_an_exit_restores_the_provisions_it_closed_and_leaves_earlier_ends_alone(
+    world: World, client_for: ClientFactory
+) -> None:
+    cid = world.team_a_candidates[1]
+    route_id, type_id = _route_with_type(world.url, cid)
+    km = client_for(world, "km")
+    token = session_csrf(km)
+    url = f"/kandidaten/{cid}"
+    today = date.today()
+    for start in (
+        today - timedelta(days=80),
+        today - timedelta(days=60),
+        today + timedelta(days=20),
+    ):
+        added = km.post(
+            f"{url}/voorziening/{route_id}",
+            data={
+                "csrf_token": token,
+                "provision_type_id": str(type_id),
+                "start_date": start.isoformat(),
+            },
+            follow_redirects=False,
+        )
+        assert added.status_code == 303, added.text[-500:]
+    earlier, running, planned = _provision_ids(world.url, route_id)
+    finished = km.post(
+        f"{url}/resultaat/{earlier}",
+        data={
+            "csrf_token": token,
+            "end_date": (today - timedelta(days=10)).isoformat(),
+            "result": "COMPLETED",
+        },
+        follow_redirects=False,
+    )
+    assert finished.status_code == 303, finished.text[-800:]
+    ended = km.post(
+        f"{url}/einde/{route_id}",
+        data={
+            "csrf_token": token,
+            "end_date": today.isoformat(),
+            "end_reason": "STOPPED",
+            f"voorziening_{running}": "afronden",
+            f"voorziening_{running}_result": "COMPLETED",
+            f"voorziening_{planned}": "annuleren",
+            f"voorziening_{planned}_reason": "Route gestopt",
+        },
+        follow_redirects=False,
+    )
+    assert ended.status_code == 303, ended.text[-800:]
+    assert _provision(world.url, running).state == "COMPLETED"
+
+    undone = km.post(
+        f"{url}/correctie/route/{route_id}/uitstroom-ongedaan",
+        data={"csrf_token": token, "reason": "Uitstroom bij de verkeerde kandidaat"},
+        follow_redirects=False,
+    )
+    assert undone.status_code == 303, undone.text[-800:]
+    back = _provision(world.url, running)
+    assert (back.state, back.end_date, back.result) == ("STARTED", None, None)
+    assert _provision(world.url, planned).state == "PLANNED"
+    kept = _provision(world.url, earlier)
+    assert (kept.state, kept.end_date) == ("COMPLETED", today - timedelta(days=10))

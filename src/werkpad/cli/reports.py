@@ -94,9 +94,7 @@ def kpi_command(
     if as_json:
         payload = {
             "reference_date": ctx.reference_date.isoformat(),
-            "municipality": (
-                {"name": place.name, "cbs_code": place.cbs_code} if place else None
-            ),
+            "municipality": ({"name": place.name, "cbs_code": place.cbs_code} if place else None),
             "success_definition": ctx.success.label,
             "definitions": [vars(d) for d in kpi_definitions().values()],
             "results": [

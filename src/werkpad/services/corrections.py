@@ -30,7 +30,7 @@ from werkpad.services.candidates import _EMAIL, MAX_AGE, MIN_AGE
 from werkpad.services.casework import check_exemption_dates
 from werkpad.services.dossiers import close_dossier_when_ended, is_benefit, open_dossier
 from werkpad.services.fields import Fields
-from werkpad.services.plans import results_ending_as
+from werkpad.services.plans import EXIT_STEP, results_ending_as
 from werkpad.services.transitions import log_transition
 from werkpad.store.models import (
     Assessment,
@@ -777,6 +777,35 @@ def exit_recorded_on(session: Session, route: Route) -> date | None:
     return route.end_date
 
 
+CLOSED_PROVISION_STATES = ENDED_PROVISION_STATES | {"CANCELLED"}
+
+
+def _closed_by_exit(session: Session, route: Route) -> list[tuple[Provision, str]]:
+    """The provisions the route's exit closed, each with the state it had before: those whose
+    latest logged steps were made by the exit (``EXIT_STEP``). A provision ended on its own,
+    before the exit, is not touched by undoing the exit."""
+    found: list[tuple[Provision, str]] = []
+    for provision in route.provisions:
+        if provision.state not in CLOSED_PROVISION_STATES:
+            continue
+        steps = session.scalars(
+            select(StateTransition)
+            .where(
+                StateTransition.object_type == "provision",
+                StateTransition.object_id == provision.id,
+            )
+            .order_by(StateTransition.at.desc(), StateTransition.id.desc())
+        )
+        before: str | None = None
+        for step in steps:  # newest first: the run of steps the exit made
+            if not (step.reason or "").startswith(EXIT_STEP):
+                break
+            before = step.from_state
+        if before is not None and before not in CLOSED_PROVISION_STATES:
+            found.append((provision, before))
+    return found
+
+
 def undo_exit(
     session: Session,
     user: User,
@@ -789,7 +818,8 @@ def undo_exit(
     """Reopen a route whose exit was a mistake, within ``exit_undo_days`` of recording it, with
     a reason. When its placement already has follow-ups, ``follow_ups`` says what happens to
     them: ``verwijderen`` (the placement and its follow-ups lapse; refused once one was done)
-    or ``behouden``. Provisions the exit closed without a result run again."""
+    or ``behouden``. Provisions the exit closed
+    return to the state they had before it (their steps logged)."""
     _check_role(user)
     f = Fields(data)
     reason = _reason(f)
@@ -826,10 +856,23 @@ def undo_exit(
         "end_date": [_plain(route.end_date), None],
         "end_reason": [route.end_reason, None],
     }
-    for provision in route.provisions:
-        if provision.end_date == route.end_date and provision.result is None:
-            provision.end_date = None
-            changes.setdefault("provisions_reopened", [None, []])[1].append(provision.id)
+    for provision, before in _closed_by_exit(session, route):
+        was = provision.state
+        provision.state = before
+        provision.end_date = None
+        provision.result = None
+        provision.state_reason = None
+        log_transition(
+            session,
+            user,
+            "provision",
+            provision.id,
+            was,
+            before,
+            today=today,
+            reason=f"Uitstroom ongedaan: {reason}"[:2000],
+        )
+        changes.setdefault("provisions_reopened", [None, []])[1].append(provision.id)
     drop_placement = placement is not None and (not follow_ups or choice == "verwijderen")
     if placement is not None and drop_placement:
         changes["placement"] = [placement.id, None]

@@ -192,6 +192,7 @@ def end_route(
             result=decision.result,
             reason=decision.reason,
             today=today,
+            at_exit=True,
         )
     route.end_date = end
     route.end_reason = reason

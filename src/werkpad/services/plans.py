@@ -211,6 +211,15 @@ def add_provision(
     return provision
 
 
+# The logged step of a provision that the route's exit closed starts with this.
+EXIT_STEP = "Bij uitstroom"
+
+
+def exit_step_note(reason: str | None) -> str:
+    """The logged reason of a step the exit made: ``EXIT_STEP``, with the user's reason."""
+    return f"{EXIT_STEP}: {reason}" if reason else EXIT_STEP
+
+
 def _move(
     session: Session,
     user: User,
@@ -255,13 +264,16 @@ def finish_provision(
     result: str | None,
     reason: str | None,
     today: date,
+    at_exit: bool = False,
 ) -> Provision:
     """Move an open provision to COMPLETED, STOPPED or CANCELLED with checked values (the
     callers validate); a planned provision that did take place is started on its start date
-    first."""
+    first. ``at_exit``: the route's exit does this, and its logged steps say so
+    (``EXIT_STEP``), so that undoing the exit knows which provisions to restore."""
+    note = exit_step_note(reason) if at_exit else reason
     if target in ("COMPLETED", "STOPPED") and provision.state in NOT_STARTED_PROVISION_STATES:
-        _move(session, user, provision, "STARTED", today=today)
-    _move(session, user, provision, target, today=today, reason=reason)
+        _move(session, user, provision, "STARTED", today=today, reason=note if at_exit else None)
+    _move(session, user, provision, target, today=today, reason=note)
     if target != "CANCELLED":
         provision.end_date = end
         provision.result = result

@@ -266,9 +266,11 @@ def generate_regional(seed: int) -> SynthData:
     first_opened = dossiers.groupby("candidate_id")["opened_on"].min()
     home = dossiers.sort_values("opened_on").groupby("candidate_id")["municipality_id"].last()
     candidates["registered_on"] = first_opened.reindex(candidates["id"]).to_numpy()
-    candidates["city"] = municipalities.set_index("id").loc[
-        home.reindex(candidates["id"]).to_numpy(), "name"
-    ].to_numpy()
+    candidates["city"] = (
+        municipalities.set_index("id")
+        .loc[home.reindex(candidates["id"]).to_numpy(), "name"]
+        .to_numpy()
+    )
     candidates["birth_date"] = np.minimum(
         candidates["birth_date"].to_numpy(), candidates["registered_on"].to_numpy() - 6575
     )
