@@ -120,17 +120,30 @@ class Figures:
                 self._locks.pop(old, None)
                 self._rebuilds.pop(old, None)
 
-    def _load(self, key: Hashable, version: int, compute: Callable[[], object]) -> _Entry:
+    def _load(
+        self,
+        key: Hashable,
+        version: int,
+        compute: Callable[[], object],
+        as_of: datetime | None = None,
+    ) -> _Entry:
         started = time.monotonic()
-        entry = _Entry(version, datetime.now(UTC), compute())
+        entry = _Entry(version, as_of or datetime.now(UTC), compute())
         with self._guard:
             self._rebuilds.setdefault(key, _Rebuild()).last_seconds = time.monotonic() - started
         self._store(key, entry)
         return entry
 
-    def entry(self, key: Hashable, version: int, compute: Callable[[], object]) -> _Entry:
+    def entry(
+        self,
+        key: Hashable,
+        version: int,
+        compute: Callable[[], object],
+        as_of: datetime | None = None,
+    ) -> _Entry:
         """The value for ``key`` at ``version``: cached, or computed once while concurrent
-        callers for the same key wait and then share the result."""
+        callers for the same key wait and then share the result. ``as_of``: when the data it
+        is computed from was read (default now)."""
         hit = self._fresh(key, version)
         if hit is not None:
             return hit
@@ -138,26 +151,39 @@ class Figures:
             hit = self._fresh(key, version)  # loaded by the thread we waited for
             if hit is not None:
                 return hit
-            return self._load(key, version, compute)
+            return self._load(key, version, compute, as_of)
 
     def entry_or_previous(
-        self, key: Hashable, version: int, compute: Callable[[], object]
+        self,
+        key: Hashable,
+        version: int,
+        compute: Callable[[], object],
+        as_of: datetime | None = None,
+        *,
+        version_of: Callable[[], int] | None = None,
     ) -> _Entry:
         """Like :meth:`entry`, but when an older version is cached, that one comes back at
-        once (or within ``max_wait``) while one background thread computes the new one."""
+        once (or within ``max_wait``) while one background thread computes the new one, for
+        the version ``version_of()`` gives when it starts (default: the database's)."""
         hit = self._fresh(key, version)
         if hit is not None:
             return hit
         previous = self._latest(key)
         if previous is None:
-            return self.entry(key, version, compute)
-        done, wait = self._start_rebuild(key, compute)
+            return self.entry(key, version, compute, as_of)
+        done, wait = self._start_rebuild(
+            key, compute, version_of or (lambda: read_figures_version(self.engine)), as_of
+        )
         if wait > 0:
             done.wait(wait)
         return self._latest(key) or previous
 
     def _start_rebuild(
-        self, key: Hashable, compute: Callable[[], object]
+        self,
+        key: Hashable,
+        compute: Callable[[], object],
+        version_of: Callable[[], int],
+        as_of: datetime | None,
     ) -> tuple[threading.Event, float]:
         """The event of the rebuild of ``key`` (started now unless one is in flight) and how
         long the caller may wait for it."""
@@ -173,7 +199,7 @@ class Figures:
                 delay = max(0.0, rebuild.last_started + pause - now)
                 threading.Thread(
                     target=self._rebuild,
-                    args=(key, compute, rebuild, delay),
+                    args=(key, compute, version_of, as_of, rebuild, delay),
                     name=f"figures-rebuild-{key!r}"[:60],
                     daemon=True,
                 ).start()
@@ -190,7 +216,13 @@ class Figures:
             return rebuild.done, max(0.0, wait)
 
     def _rebuild(
-        self, key: Hashable, compute: Callable[[], object], rebuild: _Rebuild, delay: float
+        self,
+        key: Hashable,
+        compute: Callable[[], object],
+        version_of: Callable[[], int],
+        as_of: datetime | None,
+        rebuild: _Rebuild,
+        delay: float,
     ) -> None:
         try:
             if delay > 0 and self._closing.wait(delay):
@@ -199,7 +231,7 @@ class Figures:
                 with self._guard:
                     rebuild.last_started = rebuild.loading_since = time.monotonic()
                 # The version before the load: a write during the load makes it stale again.
-                self._load(key, read_figures_version(self.engine), compute)
+                self._load(key, version_of(), compute, as_of)
         except Exception:  # the previous figures stay; the next request tries again
             log.exception("rebuilding figures %r failed", key)
         finally:
@@ -246,9 +278,15 @@ class FiguresView:
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A value computed from this request's snapshots (a dashboard board, an effect
-        estimate), cached under ``key`` for the version of those snapshots."""
+        estimate), cached under ``key`` for the version of those snapshots. After a write the
+        previous value may come back while one thread computes the new one, like the
+        snapshots; ``as_of`` then says when the data of the value shown was read."""
         version = self.version if self.served_version is None else self.served_version
-        entry = self.figures.entry(("derived", key), version, compute)
+        entry = self.figures.entry_or_previous(
+            ("derived", key), version, compute, self.loaded_at, version_of=lambda: version
+        )
+        if entry.version < version:
+            self.loaded_at = entry.loaded_at  # the figures shown are the previous ones
         return entry.value  # type: ignore[return-value]
 
     @property
