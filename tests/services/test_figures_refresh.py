@@ -216,3 +216,19 @@ def test_a_board_after_a_write_is_the_previous_one_while_the_new_one_is_computed
         lambda: figures.current().derived("board", lambda: -1) == len(new_snap.routes)
     )
     assert computed == [len(snap.routes), len(new_snap.routes)]
+
+
+def test_warming_loads_the_snapshot_once_for_the_first_requests(
+    engine: Engine, loads: GatedLoads
+) -> None:
+    figures = Figures(engine)
+    loads.gate.clear()
+    warming = figures.warm(lambda: REF)
+    assert _eventually(lambda: loads.count == 1)
+    seen: list[Snapshot] = []
+    request = threading.Thread(target=lambda: seen.append(figures.current().snapshot(REF)))
+    request.start()
+    loads.gate.set()
+    warming.join(20)
+    request.join(20)
+    assert loads.count == 1 and len(seen) == 1

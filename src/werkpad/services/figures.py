@@ -240,6 +240,20 @@ class Figures:
                 rebuild.loading_since = None
             rebuild.done.set()
 
+    def warm(self, reference_date: Callable[[], date]) -> threading.Thread:
+        """Load the snapshot on ``reference_date()`` in the background (a worker starting
+        up): the first dashboards wait for this one load instead of each starting one."""
+
+        def load() -> None:
+            try:
+                self.current().snapshot(reference_date())
+            except Exception:  # the first request loads it instead
+                log.exception("warming the figures failed")
+
+        thread = threading.Thread(target=load, name="figures-warm", daemon=True)
+        thread.start()
+        return thread
+
     def clear(self) -> None:
         """Forget this process's copies (the version makes this unnecessary after writes; it
         is for tests and for freeing memory)."""
