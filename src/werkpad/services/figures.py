@@ -25,6 +25,7 @@ for it (stale-while-revalidate, issue 14):
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -44,6 +45,7 @@ T = TypeVar("T")
 MAX_ITEMS = 64  # boards per filter choice and effect estimates; snapshots count too
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 MAX_WAIT_S = 1.0  # the longest a request waits for new figures after a write
+MAX_WAIT_ENV = "WERKPAD_FIGURES_MAX_WAIT_S"  # the test suite waits longer: no stale pages
 REBUILD_PAUSE_FACTOR = 5.0
 MAX_PAUSE_S = 60.0
 log = logging.getLogger(__name__)
@@ -64,7 +66,15 @@ class _Rebuild:
     loading_since: float | None = None  # monotonic; None while pausing or idle
     last_started: float = float("-inf")
     last_seconds: float = 0.0  # how long the last load of this key took
+    starts_at: float = 0.0  # monotonic: when the pending rebuild's load begins
     done: threading.Event = field(default_factory=threading.Event)
+
+
+def _max_wait_from_environment() -> float:
+    try:
+        return float(os.environ.get(MAX_WAIT_ENV, "") or MAX_WAIT_S)
+    except ValueError:
+        return MAX_WAIT_S
 
 
 class Figures:
@@ -75,12 +85,12 @@ class Figures:
         engine: Engine,
         *,
         max_items: int = MAX_ITEMS,
-        max_wait: float = MAX_WAIT_S,
+        max_wait: float | None = None,
         min_pause: float = 0.0,
     ) -> None:
         self.engine = engine
         self.max_items = max_items
-        self.max_wait = max_wait
+        self.max_wait = max_wait if max_wait is not None else _max_wait_from_environment()
         self.min_pause = min_pause  # seconds between rebuild starts, whatever the load took
         self._guard = threading.Lock()  # guards the dicts, never held while loading
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
@@ -186,7 +196,8 @@ class Figures:
         as_of: datetime | None,
     ) -> tuple[threading.Event, float]:
         """The event of the rebuild of ``key`` (started now unless one is in flight) and how
-        long the caller may wait for it."""
+        long the caller may wait for it: up to ``max_wait`` when the rebuild is expected to
+        be done by then (its pause left plus the last load's duration), else not at all."""
         now = time.monotonic()
         with self._guard:
             rebuild = self._rebuilds.setdefault(key, _Rebuild())
@@ -197,23 +208,18 @@ class Figures:
                     MAX_PAUSE_S, max(self.min_pause, REBUILD_PAUSE_FACTOR * rebuild.last_seconds)
                 )
                 delay = max(0.0, rebuild.last_started + pause - now)
+                rebuild.starts_at = now + delay
                 threading.Thread(
                     target=self._rebuild,
                     args=(key, compute, version_of, as_of, rebuild, delay),
                     name=f"figures-rebuild-{key!r}"[:60],
                     daemon=True,
                 ).start()
-                if delay > 0:
-                    return rebuild.done, 0.0
-                rebuild.loading_since = now
-                loading_for = 0.0
-            elif rebuild.loading_since is None:
-                return rebuild.done, 0.0  # pausing after the last rebuild: don't wait
+            if rebuild.loading_since is not None:
+                expected_left = rebuild.last_seconds - (now - rebuild.loading_since)
             else:
-                loading_for = now - rebuild.loading_since
-            expected_left = rebuild.last_seconds - loading_for
-            wait = self.max_wait - loading_for if expected_left <= self.max_wait else 0.0
-            return rebuild.done, max(0.0, wait)
+                expected_left = max(0.0, rebuild.starts_at - now) + rebuild.last_seconds
+            return rebuild.done, self.max_wait if expected_left <= self.max_wait else 0.0
 
     def _rebuild(
         self,
