@@ -30,7 +30,7 @@ PG_ADMIN_URL = os.environ.get(
     "WERKPAD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 LOOPBACK = "127.0.0.1"
-SERVER_START_TIMEOUT_S = 90.0
+SERVER_START_TIMEOUT_S = 300.0  # workers import pandas and more: slow on a busy machine
 Login = tuple[str, str, str]
 
 

@@ -20,6 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from werkpad.store.db import make_engine, session_factory, upgrade
 
+# A page after a write waits for the new figures (up to this many seconds) instead of showing
+# the previous ones while they load (services.figures): tests that write and then read figures
+# see their write, on a busy machine too. The servers the browser tests start inherit it.
+os.environ.setdefault("WERKPAD_FIGURES_MAX_WAIT_S", "120")
 PG_ADMIN_URL = os.environ.get(
     "WERKPAD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

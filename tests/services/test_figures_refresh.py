@@ -184,3 +184,51 @@ def test_the_version_bump_does_not_hold_writers_behind_an_open_transaction(
     finally:
         slow.close()
     assert read_figures_version(engine) == before + 2
+
+
+def test_a_board_after_a_write_is_the_previous_one_while_the_new_one_is_computed(
+    engine: Engine, factory: sessionmaker[Session]
+) -> None:
+    figures = Figures(engine, max_wait=0.05)
+    gate = threading.Event()
+    computed: list[int] = []
+
+    def board(routes: int) -> int:
+        computed.append(routes)
+        assert gate.wait(30)
+        return routes
+
+    gate.set()
+    first = figures.current()
+    snap = first.snapshot(REF)
+    assert first.derived("board", lambda: board(len(snap.routes))) == len(snap.routes)
+    _bump(factory)
+    gate.clear()  # the next board takes "long"
+    _wait_for_new_snapshot(figures, snap)
+    second = figures.current()
+    new_snap = second.snapshot(REF)  # the new snapshot is there
+    assert len(new_snap.routes) == len(snap.routes) + 1
+    shown = second.derived("board", lambda: board(len(new_snap.routes)))
+    assert shown == len(snap.routes)  # the previous board, at once
+    assert second.as_of == first.as_of
+    gate.set()
+    assert _eventually(
+        lambda: figures.current().derived("board", lambda: -1) == len(new_snap.routes)
+    )
+    assert computed == [len(snap.routes), len(new_snap.routes)]
+
+
+def test_warming_loads_the_snapshot_once_for_the_first_requests(
+    engine: Engine, loads: GatedLoads
+) -> None:
+    figures = Figures(engine)
+    loads.gate.clear()
+    warming = figures.warm(lambda: REF)
+    assert _eventually(lambda: loads.count == 1)
+    seen: list[Snapshot] = []
+    request = threading.Thread(target=lambda: seen.append(figures.current().snapshot(REF)))
+    request.start()
+    loads.gate.set()
+    warming.join(20)
+    request.join(20)
+    assert loads.count == 1 and len(seen) == 1

@@ -77,6 +77,7 @@ def synth(
 
 
 MAX_DEFAULT_WORKERS = 8
+WORKER_HEALTHCHECK_TIMEOUT_S = 60
 
 
 def default_workers() -> int:
@@ -135,6 +136,10 @@ def serve(
         access_log=False,
         log_config=log_config(log_format.value),
         timeout_graceful_shutdown=20,
+        # uvicorn kills a worker that does not answer its ping within this many seconds
+        # (default 5); a worker loading the figures on a busy machine can miss 5 s, and a
+        # killed worker drops every request it was serving (issue 14).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT_S,
     )
 
 

@@ -95,7 +95,7 @@ class ChoiceCache:
         self._cached: dict[str, tuple[Fingerprint, ChoiceLists]] = {}
 
     def lists(self, session: Session) -> ChoiceLists:
-        database = str(session.get_bind().url)
+        database = str(session.get_bind().engine.url)
         fingerprint = read_choices_fingerprint(session)
         cached = self._cached.get(database)
         if cached is not None and cached[0] == fingerprint:

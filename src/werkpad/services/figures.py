@@ -25,6 +25,7 @@ for it (stale-while-revalidate, issue 14):
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -45,6 +46,7 @@ T = TypeVar("T")
 MAX_ITEMS = 64  # boards per filter choice and effect estimates; snapshots count too
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 MAX_WAIT_S = 1.0  # the longest a request waits for new figures after a write
+MAX_WAIT_ENV = "WERKPAD_FIGURES_MAX_WAIT_S"  # the test suite waits longer: no stale pages
 REBUILD_PAUSE_FACTOR = 5.0
 MAX_PAUSE_S = 60.0
 log = logging.getLogger(__name__)
@@ -65,7 +67,15 @@ class _Rebuild:
     loading_since: float | None = None  # monotonic; None while pausing or idle
     last_started: float = float("-inf")
     last_seconds: float = 0.0  # how long the last load of this key took
+    starts_at: float = 0.0  # monotonic: when the pending rebuild's load begins
     done: threading.Event = field(default_factory=threading.Event)
+
+
+def _max_wait_from_environment() -> float:
+    try:
+        return float(os.environ.get(MAX_WAIT_ENV, "") or MAX_WAIT_S)
+    except ValueError:
+        return MAX_WAIT_S
 
 
 class Figures:
@@ -76,12 +86,12 @@ class Figures:
         engine: Engine,
         *,
         max_items: int = MAX_ITEMS,
-        max_wait: float = MAX_WAIT_S,
+        max_wait: float | None = None,
         min_pause: float = 0.0,
     ) -> None:
         self.engine = engine
         self.max_items = max_items
-        self.max_wait = max_wait
+        self.max_wait = max_wait if max_wait is not None else _max_wait_from_environment()
         self.min_pause = min_pause  # seconds between rebuild starts, whatever the load took
         self._guard = threading.Lock()  # guards the dicts, never held while loading
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
@@ -121,17 +131,30 @@ class Figures:
                 self._locks.pop(old, None)
                 self._rebuilds.pop(old, None)
 
-    def _load(self, key: Hashable, version: int, compute: Callable[[], object]) -> _Entry:
+    def _load(
+        self,
+        key: Hashable,
+        version: int,
+        compute: Callable[[], object],
+        as_of: datetime | None = None,
+    ) -> _Entry:
         started = time.monotonic()
-        entry = _Entry(version, datetime.now(UTC), compute())
+        entry = _Entry(version, as_of or datetime.now(UTC), compute())
         with self._guard:
             self._rebuilds.setdefault(key, _Rebuild()).last_seconds = time.monotonic() - started
         self._store(key, entry)
         return entry
 
-    def entry(self, key: Hashable, version: int, compute: Callable[[], object]) -> _Entry:
+    def entry(
+        self,
+        key: Hashable,
+        version: int,
+        compute: Callable[[], object],
+        as_of: datetime | None = None,
+    ) -> _Entry:
         """The value for ``key`` at ``version``: cached, or computed once while concurrent
-        callers for the same key wait and then share the result."""
+        callers for the same key wait and then share the result. ``as_of``: when the data it
+        is computed from was read (default now)."""
         hit = self._fresh(key, version)
         if hit is not None:
             return hit
@@ -139,29 +162,43 @@ class Figures:
             hit = self._fresh(key, version)  # loaded by the thread we waited for
             if hit is not None:
                 return hit
-            return self._load(key, version, compute)
+            return self._load(key, version, compute, as_of)
 
     def entry_or_previous(
-        self, key: Hashable, version: int, compute: Callable[[], object]
+        self,
+        key: Hashable,
+        version: int,
+        compute: Callable[[], object],
+        as_of: datetime | None = None,
+        *,
+        version_of: Callable[[], int] | None = None,
     ) -> _Entry:
         """Like :meth:`entry`, but when an older version is cached, that one comes back at
-        once (or within ``max_wait``) while one background thread computes the new one."""
+        once (or within ``max_wait``) while one background thread computes the new one, for
+        the version ``version_of()`` gives when it starts (default: the database's)."""
         hit = self._fresh(key, version)
         if hit is not None:
             return hit
         previous = self._latest(key)
         if previous is None:
-            return self.entry(key, version, compute)
-        done, wait = self._start_rebuild(key, compute)
+            return self.entry(key, version, compute, as_of)
+        done, wait = self._start_rebuild(
+            key, compute, version_of or (lambda: read_figures_version(self.engine)), as_of
+        )
         if wait > 0:
             done.wait(wait)
         return self._latest(key) or previous
 
     def _start_rebuild(
-        self, key: Hashable, compute: Callable[[], object]
+        self,
+        key: Hashable,
+        compute: Callable[[], object],
+        version_of: Callable[[], int],
+        as_of: datetime | None,
     ) -> tuple[threading.Event, float]:
         """The event of the rebuild of ``key`` (started now unless one is in flight) and how
-        long the caller may wait for it."""
+        long the caller may wait for it: up to ``max_wait`` when the rebuild is expected to
+        be done by then (its pause left plus the last load's duration), else not at all."""
         now = time.monotonic()
         with self._guard:
             rebuild = self._rebuilds.setdefault(key, _Rebuild())
@@ -172,26 +209,27 @@ class Figures:
                     MAX_PAUSE_S, max(self.min_pause, REBUILD_PAUSE_FACTOR * rebuild.last_seconds)
                 )
                 delay = max(0.0, rebuild.last_started + pause - now)
+                rebuild.starts_at = now + delay
                 threading.Thread(
                     target=self._rebuild,
-                    args=(key, compute, rebuild, delay),
+                    args=(key, compute, version_of, as_of, rebuild, delay),
                     name=f"figures-rebuild-{key!r}"[:60],
                     daemon=True,
                 ).start()
-                if delay > 0:
-                    return rebuild.done, 0.0
-                rebuild.loading_since = now
-                loading_for = 0.0
-            elif rebuild.loading_since is None:
-                return rebuild.done, 0.0  # pausing after the last rebuild: don't wait
+            if rebuild.loading_since is not None:
+                expected_left = rebuild.last_seconds - (now - rebuild.loading_since)
             else:
-                loading_for = now - rebuild.loading_since
-            expected_left = rebuild.last_seconds - loading_for
-            wait = self.max_wait - loading_for if expected_left <= self.max_wait else 0.0
-            return rebuild.done, max(0.0, wait)
+                expected_left = max(0.0, rebuild.starts_at - now) + rebuild.last_seconds
+            return rebuild.done, self.max_wait if expected_left <= self.max_wait else 0.0
 
     def _rebuild(
-        self, key: Hashable, compute: Callable[[], object], rebuild: _Rebuild, delay: float
+        self,
+        key: Hashable,
+        compute: Callable[[], object],
+        version_of: Callable[[], int],
+        as_of: datetime | None,
+        rebuild: _Rebuild,
+        delay: float,
     ) -> None:
         try:
             if delay > 0 and self._closing.wait(delay):
@@ -200,7 +238,7 @@ class Figures:
                 with self._guard:
                     rebuild.last_started = rebuild.loading_since = time.monotonic()
                 # The version before the load: a write during the load makes it stale again.
-                self._load(key, read_figures_version(self.engine), compute)
+                self._load(key, version_of(), compute, as_of)
         except Exception:  # the previous figures stay; the next request tries again
             log.exception("rebuilding figures %r failed", key)
         finally:
@@ -208,6 +246,20 @@ class Figures:
                 rebuild.running = False
                 rebuild.loading_since = None
             rebuild.done.set()
+
+    def warm(self, reference_date: Callable[[], date]) -> threading.Thread:
+        """Load the snapshot on ``reference_date()`` in the background (a worker starting
+        up): the first dashboards wait for this one load instead of each starting one."""
+
+        def load() -> None:
+            try:
+                self.current().snapshot(reference_date())
+            except Exception:  # the first request loads it instead
+                log.exception("warming the figures failed")
+
+        thread = threading.Thread(target=load, name="figures-warm", daemon=True)
+        thread.start()
+        return thread
 
     def clear(self) -> None:
         """Forget this process's copies (the version makes this unnecessary after writes; it
@@ -257,9 +309,15 @@ class FiguresView:
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A value computed from this request's snapshots (a dashboard board, an effect
-        estimate), cached under ``key`` for the version of those snapshots."""
+        estimate), cached under ``key`` for the version of those snapshots. After a write the
+        previous value may come back while one thread computes the new one, like the
+        snapshots; ``as_of`` then says when the data of the value shown was read."""
         version = self.version if self.served_version is None else self.served_version
-        entry = self.figures.entry(("derived", key), version, compute)
+        entry = self.figures.entry_or_previous(
+            ("derived", key), version, compute, self.loaded_at, version_of=lambda: version
+        )
+        if entry.version < version:
+            self.loaded_at = entry.loaded_at  # the figures shown are the previous ones
         return entry.value  # type: ignore[return-value]
 
     @property

@@ -278,4 +278,6 @@ def create_app_from_environment() -> FastAPI:
 
     app = create_app(database_url())
     app.add_middleware(RequestLog)
+    # Today's snapshot loads while the worker starts taking requests (services.figures).
+    app.state.figures.warm(app.state.clock.today)
     return app

@@ -16,12 +16,22 @@ import traceback
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import inspect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("werkpad.request")
 LOG_FORMATS = ("text", "json")
 # Fields a record may carry into the JSON line (set through ``extra=`` by RequestLog).
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "user_id")
+
+
+def _user_id(user: object) -> int | None:
+    """The user's id without touching the database: after a failed request the session is
+    closed and its objects expired, and reading ``user.id`` would raise instead of logging."""
+    state = inspect(user, raiseerr=False) if user is not None else None
+    if state is None or not state.identity:
+        return None
+    return int(state.identity[0])
 
 
 class RequestLog:
@@ -48,8 +58,7 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_and_note_status)
         finally:
-            user = state.get("user")
-            user_id = getattr(user, "id", None)
+            user_id = _user_id(state.get("user"))
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             method, path = scope.get("method", ""), scope.get("path", "")
             log.info(

@@ -156,6 +156,7 @@ def _correction_page(
     status_code: int = 200,
 ) -> Response:
     record_read(db, user, candidate.id, purpose=CORRECTION_PURPOSE, ip=client_ip(request))
+    db.commit()  # at once, not after the render (the SQLite write lock, see chain.py)
     kind = corrections.KINDS[object_type]
     today = request.app.state.clock.today()
     is_route = object_type == "route"

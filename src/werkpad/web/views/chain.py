@@ -233,6 +233,9 @@ def render_candidate(
 ) -> Response:
     today: date = request.app.state.clock.today()
     record_read(db, user, candidate.id, purpose=FILE_PURPOSE, ip=client_ip(request))
+    # Committed at once: on SQLite the audit row's write lock is not held while the file is
+    # read and rendered, which made other writers fail with "database is locked" (issue 14).
+    db.commit()
     file = load_candidate_file(db, candidate)
     choices = Choices.load(db)
     latest = file.candidate.assessments[-1] if file.candidate.assessments else None
