@@ -72,9 +72,7 @@ def _by_segment(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
         return frame.assign(label=pd.Series(dtype=object))
     frame = frame.assign(_order=frame["group"].astype(str).map(_segment_order))
     frame = frame.sort_values([*keys, "_order"], kind="stable").drop(columns="_order")
-    return frame.assign(label=frame["group"].astype(str).map(_segment_label)).reset_index(
-        drop=True
-    )
+    return frame.assign(label=frame["group"].astype(str).map(_segment_label)).reset_index(drop=True)
 
 
 def inflow_speed(results: pd.DataFrame, years: Sequence[str] | None = None) -> pd.DataFrame:
@@ -133,8 +131,10 @@ def contact_intensity_by_team(
 
     frame = frame.assign(label=frame["group"].map(label))
     frame = frame.assign(_order=frame["label"].map(lambda t: (t != TOTAL, t == NO_TEAM, t)))
-    return frame.sort_values(["period", "_order"], kind="stable").drop(columns="_order").reset_index(
-        drop=True
+    return (
+        frame.sort_values(["period", "_order"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
     )
 
 

@@ -36,6 +36,7 @@ from werkpad.reports.tables import (
 )
 from werkpad.web import dashboard_charts as dc
 from werkpad.web.dashboard_filters import Filters
+from werkpad.web.recommendation_panels import Publication, recommendation_panels
 from werkpad.web.templating import nl_date, percent
 
 MAIN_KPIS = [
@@ -163,9 +164,6 @@ def build_board(
 ) -> Board:
     """All panels for ``filters`` from the (unfiltered) snapshot ``snap``; ``team_names``
     labels the per-team panels."""
-    # Imported here: the recommendation panels build on this module's Panel and ViewOptions.
-    from werkpad.web.recommendation_panels import recommendation_panels
-
     scoped = scope.restrict(snap, team_id=filters.team_id, segment=filters.segment)
     ctx = KpiContext(
         reference_date=filters.reference_date,
@@ -188,7 +186,11 @@ def build_board(
         lambda: _durable_cost_panel(snap, ctx, filters, options),
     ]
     panels = [build() for build in builders]
-    panels += recommendation_panels(scoped, ctx, filters, options, team_names or {})
+    publication = Publication(options.suppress, options.threshold, options.indicators)
+    panels += [
+        Panel(p.key, p.title, p.kpi, p.lead, p.chart, p.table, notes=p.notes)
+        for p in recommendation_panels(scoped, ctx, filters, publication, team_names or {})
+    ]
     return Board(filters, options, [_stamp(panel, filters) for panel in panels])
 
 

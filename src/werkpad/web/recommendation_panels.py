@@ -10,17 +10,18 @@ intensity per klantmanager is not a dashboard panel: it is the teamleider's own 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from werkpad.analytics.definitions import kpi_definitions
-from werkpad.analytics.kpis import KpiContext, compute_kpis
+from werkpad.analytics.definitions import KpiDefinition, kpi_definitions
+from werkpad.analytics.kpis import KpiContext, KpiSettings, compute_kpis
 from werkpad.analytics.snapshot import Snapshot
+from werkpad.domain.formatting import is_missing
 from werkpad.reports import recommendations as rec
 from werkpad.reports.tables import PublishedTable, protect, render, table
 from werkpad.web import dashboard_charts as dc
 from werkpad.web.dashboard_filters import Filters
-from werkpad.web.dashboard_panels import Panel, ViewOptions, chart_value
 from werkpad.web.templating import nl_date
 
 RECOMMENDATION_KPIS = [
@@ -38,7 +39,36 @@ MUNICIPALITY_NOTE = (
 )
 
 
-def _published(key: str, frame: pd.DataFrame, options: ViewOptions) -> PublishedTable:
+@dataclass(frozen=True)
+class Publication:
+    """How the tables are published for this role (``dashboard_panels.ViewOptions``)."""
+
+    suppress: bool
+    threshold: int
+    indicators: KpiSettings = field(default_factory=KpiSettings)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel; ``dashboard_panels`` lays it out like its own."""
+
+    key: str
+    title: str
+    kpi: KpiDefinition
+    lead: str
+    chart: str
+    table: PublishedTable
+    notes: list[str] = field(default_factory=list)
+
+
+def chart_value(value: object) -> float | None:
+    """Chart values: hidden (a marker) and missing become gaps."""
+    if isinstance(value, str) or is_missing(value):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def _published(key: str, frame: pd.DataFrame, options: Publication) -> PublishedTable:
     spec = table(key)
     shown, hidden = protect(spec, frame, threshold=options.threshold, enabled=options.suppress)
     return render(spec, shown, hidden=hidden)
@@ -51,15 +81,14 @@ def _series(shown: pd.DataFrame, column: str, name: str, years: list[str]) -> dc
 
 def _panel(key: str, title: str, kpi_id: str, lead: str, chart: str, published: PublishedTable,
            notes: list[str] | None = None) -> Panel:  # fmt: skip
-    return Panel(key, title, kpi_definitions()[kpi_id], lead, chart, published,
-                 notes=notes or [])  # fmt: skip
+    return Panel(key, title, kpi_definitions()[kpi_id], lead, chart, published, notes or [])
 
 
 def recommendation_panels(
     snap: Snapshot,
     ctx: KpiContext,
     filters: Filters,
-    options: ViewOptions,
+    options: Publication,
     team_names: Mapping[int, str],
 ) -> list[Panel]:
     """The recommendation panels for ``filters`` on the (already scoped) snapshot ``snap``."""
@@ -81,7 +110,7 @@ def recommendation_panels(
     return [build() for build in builders]
 
 
-def _inflow_panel(results: pd.DataFrame, years: list[str], ref: str, options: ViewOptions) -> Panel:
+def _inflow_panel(results: pd.DataFrame, years: list[str], ref: str, options: Publication) -> Panel:
     published = _published("inflow_speed", rec.inflow_speed(results, years), options)
     shown = published.shown
     total = shown[(shown["group"] == rec.TOTAL) & (shown["subgroup"] == "aanvraag")]
@@ -107,7 +136,7 @@ def _inflow_panel(results: pd.DataFrame, years: list[str], ref: str, options: Vi
 
 
 def _induction_panel(
-    results: pd.DataFrame, years: list[str], ref: str, options: ViewOptions, weeks: int
+    results: pd.DataFrame, years: list[str], ref: str, options: Publication, weeks: int
 ) -> Panel:
     published = _published(
         "induction_week_uptake", rec.induction_week_uptake(results, years), options
@@ -131,7 +160,7 @@ def _induction_panel(
 
 
 def _intensity_track_panel(
-    results: pd.DataFrame, years: list[str], ref: str, options: ViewOptions
+    results: pd.DataFrame, years: list[str], ref: str, options: Publication
 ) -> Panel:
     frame = rec.contact_intensity_by_track(results, years)
     published = _published("contact_intensity_by_track", frame, options)
@@ -164,7 +193,7 @@ def _intensity_team_panel(
     results: pd.DataFrame,
     years: list[str],
     ref: str,
-    options: ViewOptions,
+    options: Publication,
     team_names: Mapping[int, str],
 ) -> Panel:
     frame = rec.contact_intensity_by_team(results, team_names, years)
@@ -187,7 +216,7 @@ def _intensity_team_panel(
 
 
 def _lks_panel(
-    results: pd.DataFrame, years: list[str], ref: str, options: ViewOptions, filtered: bool
+    results: pd.DataFrame, years: list[str], ref: str, options: Publication, filtered: bool
 ) -> Panel:
     published = _published("lks_placements", rec.lks_placements(results, years), options)
     shown = published.shown
@@ -210,7 +239,7 @@ def _lks_panel(
 
 
 def _participation_panel(
-    results: pd.DataFrame, years: list[str], ref: str, options: ViewOptions
+    results: pd.DataFrame, years: list[str], ref: str, options: Publication
 ) -> Panel:
     frame = rec.participation_outcomes(results, years)
     published = _published("participation_outcomes", frame, options)
@@ -234,7 +263,7 @@ def _participation_panel(
 
 
 def _long_stay_panel(
-    results: pd.DataFrame, years: list[str], ref: str, options: ViewOptions, bridge: int
+    results: pd.DataFrame, years: list[str], ref: str, options: Publication, bridge: int
 ) -> Panel:
     published = _published("long_stay_caseload", rec.long_stay_caseload(results, years), options)
     shown = published.shown
@@ -257,7 +286,7 @@ def _long_stay_panel(
                   "long_stay_caseload", lead, chart, published)  # fmt: skip
 
 
-def _life_domains_panel(results: pd.DataFrame, ref: str, options: ViewOptions) -> Panel:
+def _life_domains_panel(results: pd.DataFrame, ref: str, options: Publication) -> Panel:
     published = _published("life_domains", rec.life_domains(results), options)
     shown = published.shown
     labels = [str(v) for v in shown["label"]] if len(shown) else []
