@@ -45,9 +45,7 @@ def _granite_team(world: World) -> int:
             c = f.make_candidate(s, team, km, first_name=name, last_name="Graniet")
             for start, end in periods:
                 applied = date(2020, 2, 15) if name == "P4" else start
-                f.make_benefit_spell(
-                    s, c, start_date=start, end_date=end, application_date=applied
-                )
+                f.make_benefit_spell(s, c, start_date=start, end_date=end, application_date=applied)
             people[name] = c
         f.make_contact(s, people["P1"], km, contact_date=date(2020, 6, 1))
         f.make_contact(s, people["P4"], km, contact_date=date(2020, 3, 10))
