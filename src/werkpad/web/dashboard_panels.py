@@ -6,7 +6,7 @@ behind them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -161,9 +161,11 @@ def build_board(
     filters: Filters,
     options: ViewOptions,
     team_names: Mapping[int, str] | None = None,
+    cache: Callable[[Hashable, Callable[[], pd.DataFrame]], pd.DataFrame] | None = None,
 ) -> Board:
     """All panels for ``filters`` from the (unfiltered) snapshot ``snap``; ``team_names``
-    labels the per-team panels."""
+    labels the per-team panels; ``cache`` (the figures service's) keeps figures that do not
+    depend on the role, so a second role's board does not compute them again."""
     scoped = scope.restrict(snap, team_id=filters.team_id, segment=filters.segment)
     ctx = KpiContext(
         reference_date=filters.reference_date,
@@ -189,7 +191,9 @@ def build_board(
     publication = Publication(options.suppress, options.threshold, options.indicators)
     panels += [
         Panel(p.key, p.title, p.kpi, p.lead, p.chart, p.table, notes=p.notes)
-        for p in recommendation_panels(scoped, ctx, filters, publication, team_names or {})
+        for p in recommendation_panels(
+            scoped, ctx, filters, publication, team_names or {}, cache=cache
+        )
     ]
     return Board(filters, options, [_stamp(panel, filters) for panel in panels])
 

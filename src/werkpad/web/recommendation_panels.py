@@ -9,7 +9,7 @@ intensity per klantmanager is not a dashboard panel: it is the teamleider's own 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -90,10 +90,17 @@ def recommendation_panels(
     filters: Filters,
     options: Publication,
     team_names: Mapping[int, str],
+    cache: Callable[[Hashable, Callable[[], pd.DataFrame]], pd.DataFrame] | None = None,
 ) -> list[Panel]:
-    """The recommendation panels for ``filters`` on the (already scoped) snapshot ``snap``."""
+    """The recommendation panels for ``filters`` on the (already scoped) snapshot ``snap``.
+    The figures do not depend on the role; ``cache`` keeps them per filters and settings."""
     ctx = ctx.with_settings(options.indicators)
-    results = compute_kpis(snap, ctx, RECOMMENDATION_KPIS)
+
+    def compute() -> pd.DataFrame:
+        return compute_kpis(snap, ctx, RECOMMENDATION_KPIS)
+
+    key = ("recommendation_kpis", filters, options.indicators)
+    results = cache(key, compute) if cache is not None else compute()
     years = [str(y) for y in filters.years]
     ref = nl_date(filters.reference_date)
     filtered = filters.team_id is not None or bool(filters.segment)

@@ -98,7 +98,9 @@ def dashboard(
     filters, errors, snap, teams = resolve_filters(request, figures)
     options = view_options(request, user)
     key = ("board", filters, options, tuple(sorted(teams.items())))
-    board = figures.derived(key, lambda: build_board(snap, filters, options, teams))
+    board = figures.derived(
+        key, lambda: build_board(snap, filters, options, teams, cache=figures.derived)
+    )
     return templates.TemplateResponse(
         request,
         "dashboard.html",
