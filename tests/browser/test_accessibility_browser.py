@@ -38,7 +38,14 @@ PAGE_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 # The start pages and menus of each role; pages reached through a link are added per role.
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "KLANTMANAGER": ("/caseload", "/kandidaten/nieuw", "/dashboard"),
-    "TEAMLEIDER": ("/caseload", "/team", "/vacatures", "/dashboard", "/effectmeting"),
+    "TEAMLEIDER": (
+        "/caseload",
+        "/team",
+        "/team/contactintensiteit",
+        "/vacatures",
+        "/dashboard",
+        "/effectmeting",
+    ),
     "ACCOUNTMANAGER": ("/matching", "/werkgevers", "/vacatures", "/dashboard"),
     "ANALIST": ("/dashboard", "/effectmeting"),
     "BEHEERDER": (

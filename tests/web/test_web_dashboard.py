@@ -28,6 +28,15 @@ PANELS = {
     "caseload": "caseload_per_fte",
     "kosten": "budget_vs_actual",
     "kosten-duurzaam": "net_cost_per_durable_exit",
+    # The evaluators' recommendations (issue 18)
+    "instroom-snelheid": "inflow_speed",
+    "inwerkweek": "induction_week_uptake",
+    "contactintensiteit": "contact_intensity",
+    "contactintensiteit-team": "contact_intensity",
+    "lks": "lks_placements",
+    "participatie": "participation_outcomes",
+    "granieten-bestand": "long_stay_caseload",
+    "leefgebieden": "life_domains",
 }
 
 

@@ -96,7 +96,7 @@ def test_accountmanager_never_gets_the_life_domains(
         candidate = s.get(Candidate, candidate_id)
         assert candidate is not None
         with pytest.raises(AccessDenied):
-            life_domain_history(s, am, candidate)
+            life_domain_history(am, candidate)
     engine.dispose()
 
 

@@ -52,6 +52,8 @@ EXPECTED: dict[str, set[str] | str] = {
     "/api/candidates/{candidate_id}/corrections": CASE,
     # Teamleider: the team, reassignments, caseload per FTE.
     "/team": {TL},
+    # Contact intensity per klantmanager: only the teamleider of the own team (works council).
+    "/team/contactintensiteit": {TL},
     # Accountmanager: the referred pool and work profiles, never the benefit file.
     "/matching": {AM},
     "/matching/{referral_id}": {AM},

@@ -23,6 +23,7 @@ from werkpad.config import database_url
 from werkpad.reports.compute import kpi_results, select_year, to_records, years_up_to
 from werkpad.services.configuration import small_cell_threshold
 from werkpad.services.municipalities import resolve_municipality
+from werkpad.services.team_intensity import team_names
 from werkpad.store.db import make_engine, upgrade
 
 console = Console()
@@ -161,6 +162,7 @@ def report_command(
             engine, reference_date=ref, years=years_up_to(year), success=succes
         )
         threshold = small_cell_threshold(engine)
+        teams = team_names(engine)
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
@@ -168,6 +170,6 @@ def report_command(
         engine.dispose()
     effects = effect_summaries(snap) if effecten else None
     html_path, pdf_path = write_report(
-        results, ctx, year=year, out=out, threshold=threshold, effects=effects
+        results, ctx, year=year, out=out, threshold=threshold, effects=effects, team_names=teams
     )
     console.print(f"Rapport geschreven: {html_path} en {pdf_path}")

@@ -12,6 +12,7 @@ from werkpad.analytics.kpis import KpiContext, compute_kpis
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.services.clock import Clock
 from werkpad.services.figures import Figures
+from werkpad.services.indicator_settings import kpi_settings
 
 
 def kpi_results(
@@ -25,13 +26,15 @@ def kpi_results(
     municipality_id: int | None = None,
 ) -> tuple[Snapshot, KpiContext, pd.DataFrame]:
     """Snapshot on ``reference_date`` (default: the municipality's today, which a demo database
-    freezes), the context and the tidy result set. The snapshot comes from ``figures`` (a
-    long-lived process passes its own, so it is loaded once per figures version).
-    ``municipality_id`` narrows every figure to one municipality of the service; without it
-    the figures are the service's, internal moves netted out (docs/municipalities.md)."""
+    freezes), the context (with the municipality's settings of the figures) and the tidy result
+    set. The snapshot comes from ``figures`` (a long-lived process passes its own, so it is
+    loaded once per figures version). ``municipality_id`` narrows every figure to one
+    municipality of the service; without it the figures are the service's, internal moves
+    netted out (docs/municipalities.md)."""
     ref = reference_date or Clock(engine).today()
     snap = (figures or Figures(engine)).current().municipal_snapshot(ref, municipality_id)
     ctx = KpiContext.for_snapshot(snap, years=years, success=success)
+    ctx = ctx.with_settings(kpi_settings(engine))
     return snap, ctx, compute_kpis(snap, ctx, ids)
 
 

@@ -35,8 +35,10 @@ def read_kpi_settings(session: Session) -> KpiSettings:
     values: dict[str, int] = {}
     for name, (_, low, high) in LIMITS.items():
         raw = stored.get(name)
-        ok = isinstance(raw, int) and not isinstance(raw, bool) and low <= raw <= high
-        values[name] = raw if ok else getattr(defaults, name)
+        if isinstance(raw, int) and not isinstance(raw, bool) and low <= raw <= high:
+            values[name] = raw
+        else:
+            values[name] = int(getattr(defaults, name))
     return KpiSettings(**values)
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from werkpad.domain.codelists import code_list
 from werkpad.services.access import AccessDenied, may_read_candidate
-from werkpad.store.models import Assessment, Candidate, User
+from werkpad.store.models import Candidate, User
 
 LIFE_DOMAIN_ROLES = ("KLANTMANAGER",)
 
@@ -50,17 +47,18 @@ def may_see_life_domains(user: User, candidate: Candidate) -> bool:
     return user.role in LIFE_DOMAIN_ROLES and may_read_candidate(user, candidate)
 
 
-def life_domain_history(session: Session, user: User, candidate: Candidate) -> LifeDomainHistory:
-    """Every assessment of ``candidate`` with ZRM scores (one query), per life domain of the
-    code list. AccessDenied for a user who may not see them."""
+def life_domain_history(user: User, candidate: Candidate) -> LifeDomainHistory:
+    """Every assessment of ``candidate`` with ZRM scores, per life domain of the code list
+    (from the assessments the file has loaded already: no query of its own). AccessDenied for
+    a user who may not see them."""
     if not may_see_life_domains(user, candidate):
         raise AccessDenied
-    found = session.execute(
-        select(Assessment.assessed_on, Assessment.zrm_scores)
-        .where(Assessment.candidate_id == candidate.id, Assessment.zrm_scores.is_not(None))
-        .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
-    ).all()
-    assessments = [(day, scores) for day, scores in found if isinstance(scores, dict) and scores]
+    ordered = sorted(candidate.assessments, key=lambda a: (a.assessed_on, a.id), reverse=True)
+    assessments = [
+        (a.assessed_on, a.zrm_scores)
+        for a in ordered
+        if isinstance(a.zrm_scores, dict) and a.zrm_scores
+    ]
     meanings = code_list("zrm_score")
     rows = []
     for domain in code_list("life_domain"):
@@ -80,12 +78,10 @@ def life_domain_history(session: Session, user: User, candidate: Candidate) -> L
     return LifeDomainHistory([day for day, _ in assessments], rows)
 
 
-def life_domains_for_file(
-    session: Session, user: User, candidate: Candidate
-) -> LifeDomainHistory | None:
+def life_domains_for_file(user: User, candidate: Candidate) -> LifeDomainHistory | None:
     """The history for the file page: None for a user who does not see life domains (the
     page then says who does)."""
     try:
-        return life_domain_history(session, user, candidate)
+        return life_domain_history(user, candidate)
     except AccessDenied:
         return None

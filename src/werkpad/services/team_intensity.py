@@ -77,7 +77,9 @@ def check_own_klantmanager(session: Session, teamleider: User, klantmanager_id: 
 
 
 def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+    if not isinstance(value, int | float) or pd.isna(value):
+        return None
+    return float(value)
 
 
 def team_contact_intensity(

@@ -6,7 +6,7 @@ behind them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -18,7 +18,7 @@ from werkpad.analytics.definitions import (
     kpi_definitions,
     success_definition,
 )
-from werkpad.analytics.kpis import KpiContext, compute_kpis
+from werkpad.analytics.kpis import KpiContext, KpiSettings, compute_kpis
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import SECONDARY_MARKER, suppress
 from werkpad.analytics.targets import load_targets, targets_vs_realisation
@@ -36,6 +36,7 @@ from werkpad.reports.tables import (
 )
 from werkpad.web import dashboard_charts as dc
 from werkpad.web.dashboard_filters import Filters
+from werkpad.web.recommendation_panels import Publication, recommendation_panels
 from werkpad.web.templating import nl_date, percent
 
 MAIN_KPIS = [
@@ -70,6 +71,8 @@ class ViewOptions:
     suppress: bool
     threshold: int
     drill: bool
+    # The municipality's settings of the figures (issue 18); part of the board's cache key.
+    indicators: KpiSettings = field(default_factory=KpiSettings)
 
 
 @dataclass(frozen=True)
@@ -153,8 +156,16 @@ def _kpi(kpi_id: str) -> KpiDefinition:
 # --- the panels -------------------------------------------------------------------------
 
 
-def build_board(snap: Snapshot, filters: Filters, options: ViewOptions) -> Board:
-    """All panels for ``filters`` from the (unfiltered) snapshot ``snap``."""
+def build_board(
+    snap: Snapshot,
+    filters: Filters,
+    options: ViewOptions,
+    team_names: Mapping[int, str] | None = None,
+    cache: Callable[[Hashable, Callable[[], pd.DataFrame]], pd.DataFrame] | None = None,
+) -> Board:
+    """All panels for ``filters`` from the (unfiltered) snapshot ``snap``; ``team_names``
+    labels the per-team panels; ``cache`` (the figures service's) keeps figures that do not
+    depend on the role, so a second role's board does not compute them again."""
     scoped = scope.restrict(snap, team_id=filters.team_id, segment=filters.segment)
     ctx = KpiContext(
         reference_date=filters.reference_date,
@@ -176,7 +187,15 @@ def build_board(snap: Snapshot, filters: Filters, options: ViewOptions) -> Board
         lambda: _budget_panel(main, filters),
         lambda: _durable_cost_panel(snap, ctx, filters, options),
     ]
-    return Board(filters, options, [_stamp(build(), filters) for build in builders])
+    panels = [build() for build in builders]
+    publication = Publication(options.suppress, options.threshold, options.indicators)
+    panels += [
+        Panel(p.key, p.title, p.kpi, p.lead, p.chart, p.table, notes=p.notes)
+        for p in recommendation_panels(
+            scoped, ctx, filters, publication, team_names or {}, cache=cache
+        )
+    ]
+    return Board(filters, options, [_stamp(panel, filters) for panel in panels])
 
 
 def _reach_panel(

@@ -41,6 +41,8 @@ from werkpad.services.configuration import (
     set_small_cell_threshold,
     set_worklist_thresholds,
 )
+from werkpad.services.indicator_settings import LIMITS as KPI_SETTING_LIMITS
+from werkpad.services.indicator_settings import read_kpi_settings, set_kpi_settings
 from werkpad.services.sessions import (
     DEACTIVATED,
     ENDED_BY_ADMIN,
@@ -351,6 +353,8 @@ def _settings_page(
             "threshold_labels": THRESHOLD_LABELS,
             "small_cell_threshold": read_small_cell_threshold(db),
             "exit_undo_days": corrections.exit_undo_days(db),
+            "kpi_settings": read_kpi_settings(db),
+            "kpi_setting_limits": KPI_SETTING_LIMITS,
             "values": form or {},
             "errors": errors,
         },
@@ -395,6 +399,7 @@ def settings_save(
         lambda: set_worklist_thresholds(db, form),
         lambda: _small_cell_threshold(db, form),
         lambda: _exit_undo_days(db, form),
+        lambda: set_kpi_settings(db, form),
     ):
         try:
             apply()

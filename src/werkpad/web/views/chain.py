@@ -278,7 +278,7 @@ def render_candidate(
         "errors": errors or {},
         "values": values or {},
         **file_extras(db, file, referrals),
-        "life_domains": life_domains_for_file(db, user, file.candidate),
+        "life_domains": life_domains_for_file(user, file.candidate),
     }
     db.commit()
     return templates.TemplateResponse(request, "candidate.html", context, status_code=status_code)

@@ -14,6 +14,7 @@ from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.codelists import code_list
 from werkpad.services.configuration import small_cell_threshold
 from werkpad.services.figures import Figures, FiguresView
+from werkpad.services.indicator_settings import kpi_settings
 from werkpad.store.models import Team, User
 from werkpad.web.auth import DASHBOARD_ROLES, require_role
 from werkpad.web.dashboard_filters import (
@@ -46,6 +47,7 @@ def view_options(request: Request, user: User) -> ViewOptions:
         suppress=user.role in SUPPRESSED_ROLES,
         threshold=suppression_threshold(request),
         drill=user.role in DRILL_ROLES,
+        indicators=kpi_settings(request.app.state.engine),
     )
 
 
@@ -95,8 +97,10 @@ def dashboard(
     figures = figures_view(request)
     filters, errors, snap, teams = resolve_filters(request, figures)
     options = view_options(request, user)
-    key = ("board", filters, options)
-    board = figures.derived(key, lambda: build_board(snap, filters, options))
+    key = ("board", filters, options, tuple(sorted(teams.items())))
+    board = figures.derived(
+        key, lambda: build_board(snap, filters, options, teams, cache=figures.derived)
+    )
     return templates.TemplateResponse(
         request,
         "dashboard.html",
