@@ -76,6 +76,7 @@ SUBGROUPS: dict[str, str] = {
     "age_band": "Leeftijd",
     "statushouder": "Statushouder",
     "benefit_duration": "Uitkeringsduur bij start",
+    "trede": "Trede op de participatieladder",
 }
 AGE_BANDS = ((0, "tot 27"), (27, "27-34"), (35, "35-44"), (45, "45-54"), (55, "55 en ouder"))
 DURATION_BANDS = (
@@ -228,7 +229,9 @@ def _with_covariates(panel: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
     persons = snap.persons.set_index("person") if len(snap.persons) else pd.DataFrame()
     out = panel.copy()
     # Person-level values are looked up once per person, then taken by position per row.
-    position = persons.index.get_indexer(out[PERSON]) if len(persons) else np.full(len(out), -1)
+    position = (
+        persons.index.get_indexer(pd.Index(out[PERSON])) if len(persons) else np.full(len(out), -1)
+    )
 
     def by_person(values: pd.Series) -> pd.Categorical:
         levels = pd.Categorical(values.to_numpy())

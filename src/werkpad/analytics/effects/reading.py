@@ -7,6 +7,7 @@ rules out "no effect", how far the raw comparison was off, and what to distrust.
 from __future__ import annotations
 
 from werkpad.analytics.effects.balance import SMD_THRESHOLD
+from werkpad.analytics.effects.labels import covariate_label
 from werkpad.analytics.effects.result import EffectEstimate
 from werkpad.domain.formatting import dutch_number
 
@@ -46,7 +47,7 @@ def effect_warnings(est: EffectEstimate) -> list[str]:
     if unbalanced:
         out.append(
             "Na correctie verschillen de groepen nog op: "
-            + ", ".join(map(str, unbalanced))
+            + ", ".join(covariate_label(str(name)) for name in unbalanced)
             + f" (gestandaardiseerd verschil boven {SMD_THRESHOLD:.1f}).".replace(".", ",", 1)
         )
     if est.method == "ipw" and est.overlap.effective_control_n < MIN_EFFECTIVE_CONTROLS:
