@@ -77,10 +77,10 @@ def coverage(seeds: int, n: int) -> tuple[float, float, int]:
         planted = simulate_panel(n, hazard_effect=0.02, months=36, seed=seed)
         est = estimate_staggered_effect(
             planted.panel,
-            person="person",
+            person="person_id",
             month="month",
             start_month="start_month",
-            covariates=planted.covariates,
+            covariates=list(planted.covariates),
             outcome=planted.outcome,
             n_bootstrap=50,
             seed=seed,

@@ -111,7 +111,7 @@ class EvaluationSpec:
         if self.window not in OUTCOME_WINDOWS[self.outcome]:
             allowed = ", ".join(map(str, OUTCOME_WINDOWS[self.outcome]))
             raise ValueError(f"venster {self.window} kan niet bij deze uitkomst (wel: {allowed})")
-        if self.method not in ("psm", "ipw"):
+        if self.method not in ("psm", "ipw", "aipw"):
             raise ValueError(f"onbekende methode: {self.method}")
 
     @property

@@ -58,7 +58,7 @@ def overlap_reading(est: EffectEstimate) -> str:
             f"{ov.n_unmatched_treated} deelnemers hadden geen vergelijkbare niet-deelnemer; voor "
             "hen zegt de schatting niets."
         )
-    if est.method == "ipw":
+    if est.method in ("ipw", "aipw"):
         parts.append(
             f"Na weging tellen de niet-deelnemers effectief als {ov.effective_control_n:.0f} "
             f"personen; de zwaarste weegt {_dec(ov.largest_control_weight_share * 100, 1)}% "

@@ -54,7 +54,11 @@ router = APIRouter()
 EFFECT_ROLES = ("ANALIST", "TEAMLEIDER")
 KM_MONTHS = 36
 MIN_USERS_LISTED = 20  # provision types used by fewer people are not offered
-METHODS = {"psm": "Matching (propensity score)", "ipw": "Weging (inverse kans)"}
+METHODS = {
+    "psm": "Matching (propensity score)",
+    "ipw": "Weging (inverse kans)",
+    "aipw": "Dubbel robuust (weging plus uitkomstmodel)",
+}
 
 
 def _provision_names(request: Request) -> dict[str, str]:
