@@ -101,7 +101,7 @@ def chapter_html(summaries: Sequence[EffectSummary], threshold: int) -> str:
     summaries = [s for s in summaries if not s.refused]
     for s in summaries:
         shown = s.participants >= threshold
-        count = str(s.participants) if shown else f"&lt;{threshold}"
+        count = dutch_number(s.participants) if shown else f"&lt;{threshold}"
         effect = _pp(s.effect_pp) if shown else "–"
         interval = f"{_pp(s.ci_low_pp)} tot {_pp(s.ci_high_pp)}" if shown else "–"
         rows.append(

@@ -37,6 +37,7 @@ from werkpad.web.views import (
     candidate,
     caseload,
     chain,
+    council_report,
     dashboard,
     drilldown,
     effects,
@@ -87,6 +88,7 @@ PAGE_ROUTERS = (
     team.router,
     dashboard.router,
     effects.router,
+    council_report.router,
     drilldown.router,
     admin.router,
 )
