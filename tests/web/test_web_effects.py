@@ -238,3 +238,23 @@ def test_an_exit_entered_over_http_changes_the_effect_page_figures(
 
 def _effect_figures(page: str) -> list[str]:
     return re.findall(r'<td class="num">([^<]*)</td>', page)
+
+
+def test_doubly_robust_method_gives_an_estimate_with_the_hidden_factor_reading(
+    app_client: TestClient,
+) -> None:
+    url = "/effectmeting?behandeling=gos_code:PS5&uitkomst=work_exit:12&methode=aipw"
+    page = _as(app_client, "ANALIST").get(url).text
+    assert "Dubbel robuust (weging plus uitkomstmodel)" in page
+    assert "Netto effect op deelnemers" in page
+    assert "Een verborgen factor" in page
+
+
+def test_support_after_placement_is_refused_on_the_page_with_the_reason(
+    app_client: TestClient,
+) -> None:
+    url = "/effectmeting?behandeling=gos_code:PS7&uitkomst=work_exit:12&methode=psm"
+    response = _as(app_client, "ANALIST").get(url)
+    assert response.status_code == 200
+    assert "volgt per definitie op een uitstroom naar werk" in response.text
+    assert "Netto effect op deelnemers" not in response.text
