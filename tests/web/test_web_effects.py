@@ -99,7 +99,15 @@ def test_result_shows_estimate_interval_balance_overlap_survival_and_subgroups_w
     assert "Netto effect op deelnemers" in page
     assert re.search(r"[+-]\d+,\d procentpunt tot [+-]\d+,\d procentpunt", page)
     assert "Ruw verschil" in page
-    assert "Verschil na (SMD)" in page and "segment=DH_B" in page
+    assert "Verschil na (SMD)" in page
+    # Names, never codes: the balance table and the subgroups show the code lists' labels,
+    # and the technical tables are folded under the plain reading.
+    assert "Categorie (segment): B: binnen 18 maanden werk met ondersteuning" in page
+    assert "segment=DH_B" not in page and "age_band=" not in page and ">DH_A<" not in page
+    assert "-0,00" not in page
+    assert "<summary>Technische tabel: balans per kenmerk</summary>" in page
+    ages = [page.index(band) for band in (">tot 27<", ">27-34<", ">35-44<", ">55 en ouder<")]
+    assert ages == sorted(ages)  # age bands in the order of age, not as text
     assert "Overlap: is er een vergelijkbare groep?" in page
     assert 'class="chart" data-figure=' in page
     assert "Wat werkt voor wie?" in page and "Statushouder" in page
@@ -230,3 +238,23 @@ def test_an_exit_entered_over_http_changes_the_effect_page_figures(
 
 def _effect_figures(page: str) -> list[str]:
     return re.findall(r'<td class="num">([^<]*)</td>', page)
+
+
+def test_doubly_robust_method_gives_an_estimate_with_the_hidden_factor_reading(
+    app_client: TestClient,
+) -> None:
+    url = "/effectmeting?behandeling=gos_code:PS5&uitkomst=work_exit:12&methode=aipw"
+    page = _as(app_client, "ANALIST").get(url).text
+    assert "Dubbel robuust (weging plus uitkomstmodel)" in page
+    assert "Netto effect op deelnemers" in page
+    assert "Een verborgen factor" in page
+
+
+def test_support_after_placement_is_refused_on_the_page_with_the_reason(
+    app_client: TestClient,
+) -> None:
+    url = "/effectmeting?behandeling=gos_code:PS7&uitkomst=work_exit:12&methode=psm"
+    response = _as(app_client, "ANALIST").get(url)
+    assert response.status_code == 200
+    assert "volgt per definitie op een uitstroom naar werk" in response.text
+    assert "Netto effect op deelnemers" not in response.text

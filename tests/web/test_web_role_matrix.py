@@ -72,6 +72,9 @@ EXPECTED: dict[str, set[str] | str] = {
     "/dashboard": {KM, KM_B, TL, AM, ANALIST},
     "/dashboard/lijst": {KM, KM_B, TL, ANALIST},
     "/effectmeting": {TL, ANALIST},
+    # The council report, downloadable by the roles that see the aggregates.
+    "/rapportage": {TL, ANALIST},
+    "/rapportage/download": {TL, ANALIST},
     # Beheerder: users, teams, code lists, settings (scheme, routing), the audit log.
     "/beheer/gebruikers": {BEHEER},
     "/beheer/teams": {BEHEER},
@@ -88,6 +91,7 @@ EXPECTED: dict[str, set[str] | str] = {
 QUERIES = {
     "/api/routes": "?candidate_id={candidate_id}",
     "/dashboard/lijst": "?kpi=route_end_reasons&groep=STOPPED",
+    "/rapportage/download": "?formaat=html",
 }
 REDIRECTS = {"/"}
 

@@ -28,9 +28,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy.linalg import LinAlgWarning
+from threadpoolctl import threadpool_limits
 
 from werkpad.analytics.definitions import SuccessDefinition, success_definition
-from werkpad.analytics.effects.estimate import EffectEstimate, Method, estimate_effect
+from werkpad.analytics.effects.estimate import EffectEstimate, Interval, Method, estimate_effect
 from werkpad.analytics.effects.panel import person_month_panel
 from werkpad.analytics.effects.staggered import risk_set_table
 from werkpad.analytics.effects.subgroups import MIN_PEOPLE, effects_by_subgroup
@@ -75,6 +76,7 @@ SUBGROUPS: dict[str, str] = {
     "age_band": "Leeftijd",
     "statushouder": "Statushouder",
     "benefit_duration": "Uitkeringsduur bij start",
+    "trede": "Trede op de participatieladder",
 }
 AGE_BANDS = ((0, "tot 27"), (27, "27-34"), (35, "35-44"), (45, "45-54"), (55, "55 en ouder"))
 DURATION_BANDS = (
@@ -109,7 +111,7 @@ class EvaluationSpec:
         if self.window not in OUTCOME_WINDOWS[self.outcome]:
             allowed = ", ".join(map(str, OUTCOME_WINDOWS[self.outcome]))
             raise ValueError(f"venster {self.window} kan niet bij deze uitkomst (wel: {allowed})")
-        if self.method not in ("psm", "ipw"):
+        if self.method not in ("psm", "ipw", "aipw"):
             raise ValueError(f"onbekende methode: {self.method}")
 
     @property
@@ -226,14 +228,38 @@ def _month_start(month: pd.Series) -> pd.Series:
 def _with_covariates(panel: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
     persons = snap.persons.set_index("person") if len(snap.persons) else pd.DataFrame()
     out = panel.copy()
+    # Person-level values are looked up once per person, then taken by position per row.
+    position = (
+        persons.index.get_indexer(pd.Index(out[PERSON])) if len(persons) else np.full(len(out), -1)
+    )
+
+    def by_person(values: pd.Series) -> pd.Categorical:
+        levels = pd.Categorical(values.to_numpy())
+        codes = np.where(position >= 0, levels.codes[np.maximum(position, 0)], -1)
+        if (codes < 0).any():
+            levels = (
+                levels.add_categories([UNKNOWN]) if UNKNOWN not in levels.categories else levels
+            )
+            codes = np.where(codes < 0, list(levels.categories).index(UNKNOWN), codes)
+        return pd.Categorical.from_codes(codes, categories=levels.categories)
+
     year = out[MONTH] // 12
-    birth = out[PERSON].map(persons["birth_year"]) if "birth_year" in persons else np.nan
-    out["age_band"] = _band(pd.Series(year - birth, index=out.index), AGE_BANDS)
+    birth = (
+        persons["birth_year"].to_numpy(dtype=float)[np.maximum(position, 0)]
+        if "birth_year" in persons
+        else np.full(len(out), np.nan)
+    )
+    birth = np.where(position >= 0, birth, np.nan)
+    out["age_band"] = _band(pd.Series(year.to_numpy() - birth, index=out.index), AGE_BANDS)
     for column in ("sex", "migration_background"):
-        source = persons[column] if column in persons else pd.Series(dtype=object)
-        out[column] = out[PERSON].map(source).fillna(UNKNOWN).astype(str)
-    flag = persons["statushouder"] if "statushouder" in persons else pd.Series(dtype=bool)
-    out["statushouder"] = out[PERSON].map(flag).map({True: "ja", False: "nee"}).fillna(UNKNOWN)
+        source = persons[column] if column in persons else pd.Series(index=persons.index)
+        out[column] = by_person(source.astype(object).where(source.notna(), UNKNOWN).astype(str))
+    flag = (
+        persons["statushouder"]
+        if "statushouder" in persons
+        else pd.Series(index=persons.index, dtype=object)
+    )
+    out["statushouder"] = by_person(flag.map({True: "ja", False: "nee"}).fillna(UNKNOWN))
     out["benefit_duration"] = _band(out["benefit_months"], DURATION_BANDS)
     # Calendar time in the score as the year: month dummies are too sparse; matching stays
     # exact on the month.
@@ -241,18 +267,20 @@ def _with_covariates(panel: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
     out["segment"] = UNKNOWN
     out["trede"] = 0.0
     if len(snap.assessments):
-        out["month_start"] = _month_start(out[MONTH])
         assessed = snap.assessments[["person", "assessed_on", "segment", "ladder_step"]]
-        assessed = assessed.dropna(subset=["assessed_on"]).assign(
-            assessed_on=lambda f: pd.to_datetime(f["assessed_on"]).astype("datetime64[ns]")
-        )
-        assessed = assessed.sort_values("assessed_on")
-        out["month_start"] = out["month_start"].astype("datetime64[ns]")
-        ordered = out[["month_start", PERSON]].reset_index().sort_values("month_start")
+        assessed = assessed.dropna(subset=["assessed_on"])
+        day = pd.to_datetime(assessed["assessed_on"])
+        # The latest assessment on or before the first of the month: one made on the first
+        # counts from that month, a later one from the next month.
+        valid_from = (day.dt.year * 12 + day.dt.month - 1 + (day.dt.day > 1)).astype("int64")
+        assessed = assessed.assign(**{MONTH: valid_from.to_numpy(), "_day": day.to_numpy()})
+        # Within a month the later assessment wins: order by day, then (stably) by month.
+        assessed = assessed.sort_values("_day").sort_values(MONTH, kind="stable")
+        ordered = out[[MONTH, PERSON]].astype("int64").reset_index().sort_values(MONTH)
         latest = pd.merge_asof(
             ordered,
-            assessed.rename(columns={"assessed_on": "month_start"}),
-            on="month_start",
+            assessed[[MONTH, PERSON, "segment", "ladder_step"]],
+            on=MONTH,
             by=PERSON,
             direction="backward",
         ).set_index("index")
@@ -261,7 +289,6 @@ def _with_covariates(panel: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
         # the missingness (a separate "onbekend" trede would duplicate that column exactly).
         trede = pd.to_numeric(latest["ladder_step"].reindex(out.index), errors="coerce")
         out["trede"] = trede.fillna(trede.median() if trede.notna().any() else 0.0)
-        out = out.drop(columns="month_start")
     return _as_categories(out)
 
 
@@ -274,6 +301,9 @@ def _as_categories(panel: pd.DataFrame) -> pd.DataFrame:
     }
     for column in ("age_band", "sex", "migration_background", "statushouder", "segment",
                    "benefit_duration", "period"):  # fmt: skip
+        if isinstance(panel[column].dtype, pd.CategoricalDtype) and column not in ordered:
+            panel[column] = panel[column].cat.remove_unused_categories()
+            continue
         values = panel[column].astype(str)
         levels = ordered.get(column) or sorted(values.unique())
         panel[column] = pd.Categorical(values, categories=levels, ordered=column in ordered)
@@ -420,6 +450,7 @@ def evaluate(
     success: SuccessDefinition | None = None,
     subgroup_bootstrap: int = SUBGROUP_BOOTSTRAP,
     base: EvaluationBase | None = None,
+    interval: Interval = "percentile",
 ) -> Evaluation:
     """Risk-set estimate of the effect of starting ``spec`` now versus not (yet), with
     subgroups and a survival sample. Raises ValueError (Dutch message) when there is nothing
@@ -427,7 +458,8 @@ def evaluate(
     its outcome. Subgroups use at most ``subgroup_bootstrap`` replicates each (there are many
     of them, and their intervals are wide anyway). ``base`` (from ``evaluation_base``) shares
     the person-month panel between several treatments with the same outcome."""
-    with warnings.catch_warnings():
+    # Small matrices everywhere: multi-threaded BLAS only contends on a busy machine.
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
         # Sparse years in small subgroups separate perfectly; scikit-learn then falls back
         # from Newton to L-BFGS and says so. The estimate is fine; the warning is noise here.
         warnings.simplefilter("ignore", LinAlgWarning)
@@ -440,6 +472,7 @@ def evaluate(
             min_people,
             success,
             base,
+            interval,
         )
 
 
@@ -452,6 +485,7 @@ def _evaluate(
     min_people: int,
     success: SuccessDefinition | None,
     base: EvaluationBase | None,
+    interval: Interval,
 ) -> Evaluation:
     definition = success or success_definition()
     refusal = timing_refusal(snap, spec)
@@ -479,6 +513,7 @@ def _evaluate(
         method=spec.method,
         n_bootstrap=replicates[0],
         seed=seed,
+        interval=interval,
         exact=MONTH,
         cluster=PERSON,
         exact_in_score=False,

@@ -44,7 +44,9 @@ def effect(
     treatment: Annotated[str, typer.Option(help="kolom met 0/1: kreeg de voorziening")],
     outcome: Annotated[str, typer.Option(help="kolom met de uitkomst, bv. werk binnen 12 mnd")],
     covariates: Annotated[str, typer.Option(help="kenmerken om voor te corrigeren, A,B,C")],
-    method: Annotated[str, typer.Option(help="psm (matching) of ipw (weging)")] = "psm",
+    method: Annotated[
+        str, typer.Option(help="psm (matching), ipw (weging) of aipw (dubbel robuust)")
+    ] = "psm",
     estimand: Annotated[str, typer.Option(help="ATT of ATE (ATE alleen met ipw)")] = "ATT",
     caliper: Annotated[float, typer.Option(help="caliper in SD van de log-odds score")] = 0.2,
     bootstrap: Annotated[int, typer.Option(help="aantal bootstrap-replicaties")] = 200,
@@ -54,8 +56,8 @@ def effect(
     """Netto-effect van een behandeling met betrouwbaarheidsinterval en balanstabel."""
     frame = read_table(file)
     names = [c.strip() for c in covariates.split(",") if c.strip()]
-    if method not in ("psm", "ipw"):
-        raise typer.BadParameter("methode moet psm of ipw zijn", param_hint="--method")
+    if method not in ("psm", "ipw", "aipw"):
+        raise typer.BadParameter("methode moet psm, ipw of aipw zijn", param_hint="--method")
     if estimand not in ("ATT", "ATE"):
         raise typer.BadParameter("estimand moet ATT of ATE zijn", param_hint="--estimand")
     try:

@@ -20,5 +20,7 @@ def dutch_number(value: float | int | None, decimals: int = 0, *, signed: bool =
     if is_missing(value):
         return MISSING
     sign = "+" if signed else ""
-    text = f"{float(value):{sign},.{decimals}f}"  # type: ignore[arg-type]
+    # Rounded first and + 0.0, so a value that rounds to zero never prints as "-0,00".
+    number = round(float(value), decimals) + 0.0  # type: ignore[arg-type]
+    text = f"{number:{sign},.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")

@@ -215,8 +215,11 @@ def _cohort_and_target_tables(
     if len(training):
         out.append(tables("cohort_outflow_training", training))
     goals = _wide(_pick(results, "targets"), ["group", "period"], "measure").reset_index()
+    # Only the report's years: a target of a later year has no realisation yet.
+    goals = goals[goals["period"].astype(str).isin([str(y) for y in ctx.years if y <= year])]
     if len(goals):
-        goals["met"] = goals["met"].map({1.0: "ja", 0.0: "nee"}).fillna("–")
+        met = goals["met"] if "met" in goals else pd.Series(float("nan"), index=goals.index)
+        goals["met"] = met.map({1.0: "ja", 0.0: "nee"}).fillna("–")
         names = {t.id: t.label_nl for t in load_targets(ctx.targets_path)}
         out.append(tables("targets", _labelled(goals, names), "Doelen en realisatie."))
     return out
@@ -327,8 +330,6 @@ def write_report(
     team_names: Mapping[int, str] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``raadsrapportage-YEAR.html`` and ``.pdf`` into ``out``; returns both paths."""
-    from weasyprint import HTML
-
     out.mkdir(parents=True, exist_ok=True)
     document = build_html(
         results, ctx, year=year, threshold=threshold, effects=effects, team_names=team_names
@@ -336,5 +337,15 @@ def write_report(
     html_path = out / f"raadsrapportage-{year}.html"
     pdf_path = out / f"raadsrapportage-{year}.pdf"
     html_path.write_text(document, encoding="utf-8")
-    HTML(string=document, base_url=str(out)).write_pdf(pdf_path)
+    pdf_path.write_bytes(render_pdf(document, base_url=str(out)))
     return html_path, pdf_path
+
+
+def render_pdf(document: str, base_url: str | None = None) -> bytes:
+    """The report as a tagged PDF (PDF/UA-1: structure tags, the document language from
+    ``<html lang>`` as /Lang, a title), for screen readers."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=document, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+    assert pdf is not None
+    return pdf

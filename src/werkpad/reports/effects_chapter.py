@@ -19,7 +19,10 @@ from werkpad.analytics.snapshot import Snapshot
 from werkpad.domain.formatting import dutch_number
 
 TOP = 3
-REPORT_BOOTSTRAP = 100
+# 50 replicates with the normal interval (effect +- 1,96 bootstrap SE): the percentile
+# interval needs several hundred replicates for stable tails; the coverage study in
+# bench/effects_chapter_bench.py checks this choice.
+REPORT_BOOTSTRAP = 50
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,13 @@ def effect_summaries(
         estimated += 1
         try:
             result = evaluate(
-                snap, spec, n_bootstrap=n_bootstrap, seed=seed, subgroups=(), base=base
+                snap,
+                spec,
+                n_bootstrap=n_bootstrap,
+                seed=seed,
+                subgroups=(),
+                base=base,
+                interval="normal",
             )
         except ValueError as error:
             out.append(EffectSummary(spec.treatment_label, 0, None, None, None, str(error)))
@@ -92,7 +101,7 @@ def chapter_html(summaries: Sequence[EffectSummary], threshold: int) -> str:
     summaries = [s for s in summaries if not s.refused]
     for s in summaries:
         shown = s.participants >= threshold
-        count = str(s.participants) if shown else f"&lt;{threshold}"
+        count = dutch_number(s.participants) if shown else f"&lt;{threshold}"
         effect = _pp(s.effect_pp) if shown else "–"
         interval = f"{_pp(s.ci_low_pp)} tot {_pp(s.ci_high_pp)}" if shown else "–"
         rows.append(

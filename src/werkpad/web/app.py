@@ -38,6 +38,7 @@ from werkpad.web.views import (
     candidate,
     caseload,
     chain,
+    council_report,
     dashboard,
     drilldown,
     effects,
@@ -91,6 +92,7 @@ PAGE_ROUTERS = (
     team_intensity.router,
     dashboard.router,
     effects.router,
+    council_report.router,
     drilldown.router,
     admin.router,
 )

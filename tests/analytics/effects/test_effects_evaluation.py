@@ -285,5 +285,11 @@ def test_small_synth_municipality_evaluates_its_most_used_gos_code_within_20_sec
     est = result.estimate
     assert est.n_treated == result.n_participants > 100
     assert est.ci_low <= est.effect <= est.ci_high
-    assert set(result.subgroups) == {"segment", "age_band", "statushouder", "benefit_duration"}
+    assert set(result.subgroups) == {
+        "segment",
+        "age_band",
+        "statushouder",
+        "benefit_duration",
+        "trede",
+    }
     assert set(result.survival["group"]) == {"Deelnemers", "Nog niet gestart"}

@@ -10,6 +10,7 @@ import pandas as pd
 
 from werkpad.analytics.effects.balance import SMD_THRESHOLD
 from werkpad.analytics.effects.estimate import EffectEstimate
+from werkpad.analytics.effects.labels import covariate_label
 from werkpad.domain.formatting import dutch_number
 
 
@@ -21,8 +22,8 @@ def balance_reading(est: EffectEstimate) -> str:
     """Which characteristic differed most before and after the correction."""
     before_abs = est.balance["smd_before"].abs()
     after_abs = est.balance["smd_after"].abs()
-    before = str(before_abs.idxmax())
-    after = str(after_abs.idxmax())
+    before = covariate_label(str(before_abs.idxmax()))
+    after = covariate_label(str(after_abs.idxmax()))
     smd_before = float(est.balance["smd_before"].to_numpy()[before_abs.to_numpy().argmax()])
     smd_after = float(est.balance["smd_after"].to_numpy()[after_abs.to_numpy().argmax()])
     worst_after = abs(smd_after)
@@ -57,7 +58,7 @@ def overlap_reading(est: EffectEstimate) -> str:
             f"{ov.n_unmatched_treated} deelnemers hadden geen vergelijkbare niet-deelnemer; voor "
             "hen zegt de schatting niets."
         )
-    if est.method == "ipw":
+    if est.method in ("ipw", "aipw"):
         parts.append(
             f"Na weging tellen de niet-deelnemers effectief als {ov.effective_control_n:.0f} "
             f"personen; de zwaarste weegt {_dec(ov.largest_control_weight_share * 100, 1)}% "

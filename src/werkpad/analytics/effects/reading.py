@@ -7,7 +7,9 @@ rules out "no effect", how far the raw comparison was off, and what to distrust.
 from __future__ import annotations
 
 from werkpad.analytics.effects.balance import SMD_THRESHOLD
+from werkpad.analytics.effects.labels import covariate_label
 from werkpad.analytics.effects.result import EffectEstimate
+from werkpad.analytics.effects.sensitivity import sensitivity_reading
 from werkpad.domain.formatting import dutch_number
 
 MIN_GROUP = 50  # below this many treated (or matched) people an estimate says too little
@@ -46,10 +48,10 @@ def effect_warnings(est: EffectEstimate) -> list[str]:
     if unbalanced:
         out.append(
             "Na correctie verschillen de groepen nog op: "
-            + ", ".join(map(str, unbalanced))
+            + ", ".join(covariate_label(str(name)) for name in unbalanced)
             + f" (gestandaardiseerd verschil boven {SMD_THRESHOLD:.1f}).".replace(".", ",", 1)
         )
-    if est.method == "ipw" and est.overlap.effective_control_n < MIN_EFFECTIVE_CONTROLS:
+    if est.method in ("ipw", "aipw") and est.overlap.effective_control_n < MIN_EFFECTIVE_CONTROLS:
         out.append(
             "De weging leunt op weinig niet-deelnemers (effectief "
             f"{est.overlap.effective_control_n:.0f}); de uitkomst is kwetsbaar."
@@ -84,6 +86,9 @@ def effect_reading(est: EffectEstimate) -> str:
         "De schatting gaat ervan uit dat de gebruikte kenmerken alles omvatten wat zowel deelname "
         "als uitkomst beïnvloedt; motivatie en oordeel van de klantmanager zitten er niet in."
     )
+    sensitivity = sensitivity_reading(est)
+    if sensitivity:
+        parts.append(sensitivity)
     if est.warnings:
         parts.append("Let op: " + " ".join(est.warnings))
     return " ".join(parts)

@@ -11,7 +11,7 @@ import pandas as pd
 from werkpad.analytics.effects.balance import Overlap
 from werkpad.analytics.effects.weighting import Estimand
 
-Method = Literal["psm", "ipw"]
+Method = Literal["psm", "ipw", "aipw"]
 DEFINITION_VERSION = 1
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from werkpad.analytics.effects.estimate import EffectEstimate, Method, estimate_effect
+from werkpad.analytics.effects.estimate import EffectEstimate, Interval, Method, estimate_effect
 
 
 def risk_set_table(
@@ -48,6 +48,7 @@ def estimate_staggered_effect(
     n_bootstrap: int = 200,
     seed: int = 0,
     month_in_score: bool = True,
+    interval: Interval = "percentile",
 ) -> EffectEstimate:
     """Effect on participants of starting in their start month, against the not-yet-treated.
 
@@ -67,4 +68,5 @@ def estimate_staggered_effect(
         exact=month,
         cluster=person,
         exact_in_score=month_in_score,
+        interval=interval,
     )

@@ -15,12 +15,14 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from werkpad.analytics.effects.balance import SMD_THRESHOLD
 from werkpad.analytics.effects.explain import (
     balance_reading,
     overlap_reading,
     subgroup_reading,
     survival_reading,
 )
+from werkpad.analytics.effects.labels import covariate_label, level_label
 from werkpad.analytics.effects.subgroups import MIN_PEOPLE
 from werkpad.analytics.effects.survival import (
     kaplan_meier_by_group,
@@ -52,7 +54,11 @@ router = APIRouter()
 EFFECT_ROLES = ("ANALIST", "TEAMLEIDER")
 KM_MONTHS = 36
 MIN_USERS_LISTED = 20  # provision types used by fewer people are not offered
-METHODS = {"psm": "Matching (propensity score)", "ipw": "Weging (inverse kans)"}
+METHODS = {
+    "psm": "Matching (propensity score)",
+    "ipw": "Weging (inverse kans)",
+    "aipw": "Dubbel robuust (weging plus uitkomstmodel)",
+}
 
 
 def _provision_names(request: Request) -> dict[str, str]:
@@ -172,16 +178,32 @@ def _subgroup_rows(
     return rows, hidden
 
 
+def subgroup_level_label(covariate: str, level: object) -> str:
+    """A subgroup's Dutch name: code-list labels, and the trede as "trede 3"."""
+    if covariate == "trede":
+        return f"trede {dutch_number(float(level), 0)}"  # type: ignore[arg-type]
+    return level_label(covariate, level)
+
+
 def build_view(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> EffectView:
     est = evaluation.estimate
     balance = [
-        {"covariate": name, **row}
-        for name, row in est.balance.round(3).to_dict(orient="index").items()
+        {
+            "covariate": covariate_label(str(name)),
+            **{
+                key: dutch_number(value, 2 if str(key).startswith("smd") else 3)
+                for key, value in row.items()
+            },
+            "unbalanced": abs(row["smd_after"]) >= SMD_THRESHOLD,
+        }
+        for name, row in est.balance.to_dict(orient="index").items()
     ]
     km_chart, km_text = _km_chart(evaluation)
     subgroups = []
     for name, table in evaluation.subgroups.items():
         rows, hidden = _subgroup_rows(table, est.outcome_is_binary, threshold)
+        for row in rows:
+            row["level"] = subgroup_level_label(name, row["level"])
         subgroups.append((SUBGROUPS[name], rows, hidden))
     return EffectView(
         evaluation=evaluation,
