@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -40,4 +41,38 @@ def trusted_proxies(explicit: str | None = None) -> tuple[IpNetwork, ...]:
     text = explicit if explicit is not None else os.environ.get("WERKPAD_TRUSTED_PROXIES", "")
     return tuple(
         ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+    )
+
+
+# --- outgoing mail (issue 16) -----------------------------------------------------------------
+
+DEFAULT_SMTP_PORT = 25
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The SMTP server invitations and reminders go to. ``host`` None: no mail server is
+    configured, so e-mails fail with that reason (and letters still work)."""
+
+    host: str | None = None
+    port: int = DEFAULT_SMTP_PORT
+    sender: str = "werkpad@localhost"
+    starttls: bool = False
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 10.0
+
+
+def smtp_settings() -> SmtpSettings:
+    """From ``WERKPAD_SMTP_HOST``, ``_PORT`` (25), ``_SENDER``, ``_STARTTLS`` (``ja``/``1``),
+    ``_USER`` and ``_PASSWORD``; the password only ever from the environment."""
+    env = os.environ
+    port = env.get("WERKPAD_SMTP_PORT", "").strip()
+    return SmtpSettings(
+        host=env.get("WERKPAD_SMTP_HOST", "").strip() or None,
+        port=int(port) if port.isdigit() else DEFAULT_SMTP_PORT,
+        sender=env.get("WERKPAD_SMTP_SENDER", "").strip() or "werkpad@localhost",
+        starttls=env.get("WERKPAD_SMTP_STARTTLS", "").strip().lower() in ("1", "ja", "yes", "true"),
+        username=env.get("WERKPAD_SMTP_USER", "").strip() or None,
+        password=env.get("WERKPAD_SMTP_PASSWORD") or None,
     )

@@ -22,7 +22,15 @@ from sqlalchemy import select
 from web_support import ClientFactory, World
 
 from werkpad.store.db import make_engine, session_factory, transaction
-from werkpad.store.models import Appointment, Candidate, Employer, Referral, Route, Vacancy
+from werkpad.store.models import (
+    Appointment,
+    Candidate,
+    Employer,
+    OutboxMessage,
+    Referral,
+    Route,
+    Vacancy,
+)
 from werkpad.web.app import create_app
 
 KM, KM_B, TL, AM, ANALIST, BEHEER = "km", "km_b", "tl", "am", "analist", "beheer"
@@ -82,6 +90,8 @@ EXPECTED: dict[str, set[str] | str] = {
     # The klantmanager's working day (issue 16): the agenda lists the own team's appointments.
     "/agenda": CASE_ANY_TEAM,
     "/afspraken/{appointment_id}": CASE,
+    "/afspraken/{appointment_id}/brief/{message_id}.pdf": CASE,
+    "/beheer/berichten": {BEHEER},  # the texts of invitations and reminders
 }
 QUERIES = {
     "/api/routes": "?candidate_id={candidate_id}",
@@ -99,6 +109,7 @@ class Ids:
     vacancy_id: int
     object_id: int  # the record a correction page opens: the candidate's personal data
     appointment_id: int
+    message_id: int
     object_type: str = "candidate"
 
 
@@ -149,6 +160,17 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
         )
         s.add_all([referral, employer, appointment])
         s.flush()
+        letter = OutboxMessage(
+            candidate_id=world.full_candidate,
+            appointment_id=appointment.id,
+            kind="INVITATION",
+            channel="LETTER",
+            subject="Uitnodiging",
+            body="Beste kandidaat",
+            created_at=datetime(2020, 3, 1),
+        )
+        s.add(letter)
+        s.flush()
         vacancy = Vacancy(
             employer_id=employer.id,
             title="Medewerker magazijn",
@@ -166,6 +188,7 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             vacancy.id,
             object_id=world.full_candidate,
             appointment_id=appointment.id,
+            message_id=letter.id,
         )
         secrets: list[str] = []
         for bsn, last_name, birth_date in s.execute(
@@ -265,6 +288,8 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/beheer/instellingen": {BEHEER},
     "/kandidaten/{candidate_id}/afspraken": CASE,
     "/afspraken/{appointment_id}/{step}": CASE,
+    "/kandidaten/{candidate_id}/berichtvoorkeur": CASE,
+    "/beheer/berichten": {BEHEER},
 }
 POST_NAMES = {
     "name": "contact",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from werkpad.services.appointments import appointments_of_candidate
 from werkpad.services.corrections import correctable_records, corrections_of
+from werkpad.services.outbox import email_opted_out
 from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
     BenefitDossier,
@@ -135,4 +136,5 @@ def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
         "correction_history": corrections_of(session, candidate.id),
         "correctable": correctable_records(session, candidate, file.contacts),
         "appointments": appointments_of_candidate(session, candidate.id),
+        "email_opt_out": email_opted_out(session, candidate.id),
     }

@@ -778,3 +778,47 @@ class Appointment(Base):
 
     candidate: Mapped[Candidate] = relationship()
     staff: Mapped[User] = relationship(foreign_keys=[staff_id])
+
+
+class OutboxMessage(Base):
+    """An invitation or reminder to a candidate, by e-mail or as a printed letter, with its
+    delivery: queued, sending (claimed by one ``werkpad outbox send``), sent (accepted by the
+    SMTP server, with the Message-ID), failed (with the error; retried) or printed."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('QUEUED','SENDING','SENT','FAILED','PRINTED')", name="status_known"
+        ),
+        CheckConstraint("kind IN ('INVITATION','REMINDER')", name="kind_known"),
+        CheckConstraint("channel IN ('EMAIL','LETTER')", name="channel_known"),
+        # One invitation and one reminder per appointment, however many senders run.
+        UniqueConstraint("appointment_id", "kind", name="uq_outbox_message_appointment_kind"),
+        Index("ix_outbox_message_status", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    channel: Mapped[str] = mapped_column(String(8))
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(250))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="QUEUED")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(250))
+    claim: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class MessagePreference(Base):
+    """A candidate who wants no e-mail gets letters instead."""
+
+    __tablename__ = "message_preference"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), primary_key=True)
+    email_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

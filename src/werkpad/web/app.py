@@ -45,6 +45,7 @@ from werkpad.web.views import (
     health,
     login,
     matching,
+    messages,
     team,
     vacancies,
 )
@@ -82,6 +83,7 @@ PAGE_ROUTERS = (
     caseload.router,
     candidate.router,
     agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours
+    messages.router,
     chain.router,
     matching.router,
     employers.router,

@@ -65,6 +65,7 @@ NAVIGATION = {
         ("/beheer/teams", "Teams"),
         ("/beheer/codelijsten", "Codelijsten"),
         ("/beheer/instellingen", "Instellingen"),
+        ("/beheer/berichten", "Berichten"),
         ("/beheer/audit", "Auditlog"),
     ],
 }
@@ -96,6 +97,7 @@ OBJECT_LABELS = {
     "placement": "plaatsing",
     "work_profile": "werkprofiel",
     "appointment": "afspraak",
+    "outbox_message": "bericht",
 }
 
 
