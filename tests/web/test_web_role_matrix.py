@@ -92,6 +92,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "/afspraken/{appointment_id}": CASE,
     "/afspraken/{appointment_id}/brief/{message_id}.pdf": CASE,
     "/beheer/berichten": {BEHEER},  # the texts of invitations and reminders
+    "/werklijst": CASE_ANY_TEAM,
 }
 QUERIES = {
     "/api/routes": "?candidate_id={candidate_id}",
@@ -289,6 +290,7 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/kandidaten/{candidate_id}/afspraken": CASE,
     "/afspraken/{appointment_id}/{step}": CASE,
     "/kandidaten/{candidate_id}/berichtvoorkeur": CASE,
+    "/werklijst/{candidate_id}": CASE,
     "/beheer/berichten": {BEHEER},
 }
 POST_NAMES = {

@@ -822,3 +822,25 @@ class MessagePreference(Base):
     email_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime] = mapped_column(DateTime)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class SignalDecision(Base):
+    """A klantmanager's decision on a worklist signal of a candidate: handled (with a short
+    reason) or snoozed until a date. It holds for the signal's cause as it was then
+    (``fingerprint``): when the cause changes, the signal is open again."""
+
+    __tablename__ = "signal_decision"
+    __table_args__ = (
+        CheckConstraint("action IN ('HANDLED','SNOOZED')", name="action_known"),
+        CheckConstraint("action = 'HANDLED' OR snoozed_until IS NOT NULL", name="snooze_has_date"),
+        UniqueConstraint("candidate_id", "code", name="uq_signal_decision_candidate_code"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(Text)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -48,6 +48,7 @@ from werkpad.web.views import (
     messages,
     team,
     vacancies,
+    worklist,
 )
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -84,6 +85,7 @@ PAGE_ROUTERS = (
     candidate.router,
     agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours
     messages.router,
+    worklist.router,
     chain.router,
     matching.router,
     employers.router,

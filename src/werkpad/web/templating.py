@@ -38,6 +38,7 @@ ROLE_LABELS = {c.code: c.label_nl for c in code_list("role")}
 NAVIGATION = {
     "KLANTMANAGER": [
         ("/caseload", "Caseload"),
+        ("/werklijst", "Werklijst"),
         ("/agenda", "Agenda"),
         ("/kandidaten/nieuw", "Nieuwe kandidaat"),
         ("/dashboard", "Dashboard"),
@@ -45,6 +46,7 @@ NAVIGATION = {
     ],
     "TEAMLEIDER": [
         ("/caseload", "Caseload"),
+        ("/werklijst", "Werklijst"),
         ("/agenda", "Agenda"),
         ("/kandidaten/nieuw", "Nieuwe kandidaat"),
         ("/team", "Team"),

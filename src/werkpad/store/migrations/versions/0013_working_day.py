@@ -1,11 +1,12 @@
-"""the klantmanager's working day (issue 16): appointments and their messages
+"""the klantmanager's working day (issue 16): appointments, their messages, signal decisions
 
 ``appointment`` holds each planned appointment with a candidate (kind, day, time, place or
 video link, who takes part) and its outcome; a held appointment points to the contact it
 became. ``outbox_message`` keeps every invitation and reminder with its delivery status (one
 per appointment and kind, so senders on several workers cannot double it);
-``message_preference`` records a candidate's opt-out of e-mail. New tables only: existing rows
-are unaffected.
+``message_preference`` records a candidate's opt-out of e-mail. ``signal_decision`` keeps a
+worklist signal marked handled or snoozed, with the fingerprint of its cause. New tables only:
+existing rows are unaffected.
 
 Revision ID: 0013
 Revises: 0010
@@ -40,6 +41,35 @@ def upgrade() -> None:
             name=op.f("fk_message_preference_changed_by_id_app_user"),
         ),
         sa.PrimaryKeyConstraint("candidate_id", name=op.f("pk_message_preference")),
+    )
+    op.create_table(
+        "signal_decision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("fingerprint", sa.String(length=32), nullable=False),
+        sa.Column("action", sa.String(length=8), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("snoozed_until", sa.Date(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "action = 'HANDLED' OR snoozed_until IS NOT NULL",
+            name=op.f("ck_signal_decision_snooze_has_date"),
+        ),
+        sa.CheckConstraint(
+            "action IN ('HANDLED','SNOOZED')", name=op.f("ck_signal_decision_action_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"],
+            ["candidate.id"],
+            name=op.f("fk_signal_decision_candidate_id_candidate"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_user.id"], name=op.f("fk_signal_decision_user_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signal_decision")),
+        sa.UniqueConstraint("candidate_id", "code", name="uq_signal_decision_candidate_code"),
     )
     op.create_table(
         "appointment",
@@ -151,4 +181,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_appointment_candidate_id"))
 
     op.drop_table("appointment")
+    op.drop_table("signal_decision")
     op.drop_table("message_preference")
