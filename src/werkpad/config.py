@@ -76,3 +76,32 @@ def smtp_settings() -> SmtpSettings:
         username=env.get("WERKPAD_SMTP_USER", "").strip() or None,
         password=env.get("WERKPAD_SMTP_PASSWORD") or None,
     )
+
+
+# --- documents on the candidate file (issue 16) ---------------------------------------------
+
+DEFAULT_UPLOAD_MAX_MB = 10
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """Where uploaded documents are kept (outside the web root, owner-only), the largest
+    upload, and the virus scanner to run on each file (None: no scanner)."""
+
+    directory: Path
+    max_bytes: int
+    scan_command: str | None = None
+
+
+def document_settings() -> DocumentSettings:
+    """From ``WERKPAD_DATA_DIR`` (default ``./werkpad-data``; documents in its ``documents``
+    folder), ``WERKPAD_UPLOAD_MAX_MB`` (10) and ``WERKPAD_VIRUS_SCAN_COMMAND`` (e.g.
+    ``clamdscan --no-summary``; the file's path is added, exit status 0 means clean)."""
+    env = os.environ
+    size = env.get("WERKPAD_UPLOAD_MAX_MB", "").strip()
+    base = Path(env.get("WERKPAD_DATA_DIR", "").strip() or Path.cwd() / "werkpad-data")
+    return DocumentSettings(
+        directory=base / "documents",
+        max_bytes=(int(size) if size.isdigit() else DEFAULT_UPLOAD_MAX_MB) * 1024 * 1024,
+        scan_command=env.get("WERKPAD_VIRUS_SCAN_COMMAND", "").strip() or None,
+    )

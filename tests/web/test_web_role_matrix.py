@@ -11,9 +11,11 @@ page (the JSON API answers 401).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import (
     Appointment,
     Candidate,
+    Document,
     Employer,
     OutboxMessage,
     Referral,
@@ -93,12 +96,20 @@ EXPECTED: dict[str, set[str] | str] = {
     "/afspraken/{appointment_id}/brief/{message_id}.pdf": CASE,
     "/beheer/berichten": {BEHEER},  # the texts of invitations and reminders
     "/werklijst": CASE_ANY_TEAM,
+    # A CV of a candidate referred to matching: the case roles and the accountmanager.
+    "/documenten/{document_id}": {KM, TL, AM},
 }
 QUERIES = {
     "/api/routes": "?candidate_id={candidate_id}",
     "/dashboard/lijst": "?kpi=route_end_reasons&groep=STOPPED",
 }
 REDIRECTS = {"/"}
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploaded documents of these tests live in the test's own folder."""
+    monkeypatch.setenv("WERKPAD_DATA_DIR", str(tmp_path / "data"))
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,7 @@ class Ids:
     object_id: int  # the record a correction page opens: the candidate's personal data
     appointment_id: int
     message_id: int
+    document_id: int
     object_type: str = "candidate"
 
 
@@ -171,7 +183,22 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             created_at=datetime(2020, 3, 1),
         )
         s.add(letter)
+        cv = Document(
+            candidate_id=world.full_candidate,
+            document_type="CV",
+            filename="cv.pdf",
+            content_type="application/pdf",
+            size_bytes=8,
+            sha256="0" * 64,
+            storage_key="rolematrixcv",
+            uploaded_at=datetime(2020, 3, 1),
+            retain_until=date(2022, 3, 1),
+        )
+        s.add(cv)
         s.flush()
+        folder = Path(os.environ["WERKPAD_DATA_DIR"]) / "documents"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "rolematrixcv").write_bytes(b"%PDF-1.4")
         vacancy = Vacancy(
             employer_id=employer.id,
             title="Medewerker magazijn",
@@ -190,6 +217,7 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             object_id=world.full_candidate,
             appointment_id=appointment.id,
             message_id=letter.id,
+            document_id=cv.id,
         )
         secrets: list[str] = []
         for bsn, last_name, birth_date in s.execute(
@@ -290,6 +318,8 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/kandidaten/{candidate_id}/afspraken": CASE,
     "/afspraken/{appointment_id}/{step}": CASE,
     "/kandidaten/{candidate_id}/berichtvoorkeur": CASE,
+    "/kandidaten/{candidate_id}/notities": CASE,
+    "/kandidaten/{candidate_id}/documenten": CASE,
     "/werklijst/{candidate_id}": CASE,
     "/beheer/berichten": {BEHEER},
 }

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from werkpad.services.appointments import appointments_of_candidate
 from werkpad.services.corrections import correctable_records, corrections_of
+from werkpad.services.documents import all_documents, notes_of_candidate, visible_types
 from werkpad.services.outbox import email_opted_out
 from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
@@ -137,4 +138,7 @@ def file_extras(session: Session, file: CandidateFile) -> dict[str, Any]:
         "correctable": correctable_records(session, candidate, file.contacts),
         "appointments": appointments_of_candidate(session, candidate.id),
         "email_opt_out": email_opted_out(session, candidate.id),
+        "notes": notes_of_candidate(session, candidate.id),
+        "documents": all_documents(session, candidate.id),
+        "document_types_for": visible_types,
     }

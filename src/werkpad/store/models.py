@@ -844,3 +844,40 @@ class SignalDecision(Base):
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- notes and documents on the file (issue 16) ---------------------------------------------
+
+
+class FileNote(Base):
+    """A note on the candidate file, typed (code list ``note_type``)."""
+
+    __tablename__ = "file_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    note_type: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Document(Base):
+    """An uploaded document (code list ``document_type``: who may see it, how long it is kept).
+    The file lies on disk under the configured data directory as ``storage_key``; the database
+    keeps its checksum, type found by content, size and the date it may be removed."""
+
+    __tablename__ = "document"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="not_empty"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    document_type: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    retain_until: Mapped[date] = mapped_column(Date, index=True)

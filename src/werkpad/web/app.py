@@ -39,6 +39,7 @@ from werkpad.web.views import (
     caseload,
     chain,
     dashboard,
+    documents,
     drilldown,
     effects,
     employers,
@@ -86,6 +87,7 @@ PAGE_ROUTERS = (
     agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours
     messages.router,
     worklist.router,
+    documents.router,
     chain.router,
     matching.router,
     employers.router,

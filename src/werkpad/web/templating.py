@@ -100,6 +100,8 @@ OBJECT_LABELS = {
     "work_profile": "werkprofiel",
     "appointment": "afspraak",
     "outbox_message": "bericht",
+    "file_note": "notitie",
+    "document": "document",
 }
 
 

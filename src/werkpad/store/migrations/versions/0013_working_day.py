@@ -6,7 +6,8 @@ became. ``outbox_message`` keeps every invitation and reminder with its delivery
 per appointment and kind, so senders on several workers cannot double it);
 ``message_preference`` records a candidate's opt-out of e-mail. ``signal_decision`` keeps a
 worklist signal marked handled or snoozed, with the fingerprint of its cause. New tables only:
-existing rows are unaffected.
+existing rows are unaffected. ``file_note`` and ``document`` hold typed notes and uploaded documents
+(the files themselves on disk under the data directory).
 
 Revision ID: 0013
 Revises: 0010
@@ -24,6 +25,58 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "document",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=False),
+        sa.Column("document_type", sa.String(length=20), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        sa.Column("retain_until", sa.Date(), nullable=False),
+        sa.CheckConstraint("size_bytes > 0", name=op.f("ck_document_not_empty")),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"], ["candidate.id"], name=op.f("fk_document_candidate_id_candidate")
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["app_user.id"], name=op.f("fk_document_uploaded_by_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_document")),
+        sa.UniqueConstraint("storage_key", name=op.f("uq_document_storage_key")),
+    )
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_document_candidate_id"), ["candidate_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_document_retain_until"), ["retain_until"], unique=False
+        )
+
+    op.create_table(
+        "file_note",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("candidate_id", sa.Integer(), nullable=False),
+        sa.Column("note_type", sa.String(length=20), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["candidate_id"], ["candidate.id"], name=op.f("fk_file_note_candidate_id_candidate")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_user.id"], name=op.f("fk_file_note_user_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_file_note")),
+    )
+    with op.batch_alter_table("file_note", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_file_note_candidate_id"), ["candidate_id"], unique=False
+        )
+
     op.create_table(
         "message_preference",
         sa.Column("candidate_id", sa.Integer(), nullable=False),
@@ -183,3 +236,12 @@ def downgrade() -> None:
     op.drop_table("appointment")
     op.drop_table("signal_decision")
     op.drop_table("message_preference")
+    with op.batch_alter_table("file_note", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_file_note_candidate_id"))
+
+    op.drop_table("file_note")
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_document_retain_until"))
+        batch_op.drop_index(batch_op.f("ix_document_candidate_id"))
+
+    op.drop_table("document")
