@@ -30,6 +30,7 @@ from werkpad.store.models import (
     Document,
     Employer,
     OutboxMessage,
+    Plan,
     Referral,
     Route,
     Vacancy,
@@ -98,6 +99,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "/werklijst": CASE_ANY_TEAM,
     # A CV of a candidate referred to matching: the case roles and the accountmanager.
     "/documenten/{document_id}": {KM, TL, AM},
+    "/kandidaten/{candidate_id}/plan/{plan_id}.pdf": CASE,
 }
 QUERIES = {
     "/api/routes": "?candidate_id={candidate_id}",
@@ -123,6 +125,7 @@ class Ids:
     appointment_id: int
     message_id: int
     document_id: int
+    plan_id: int
     object_type: str = "candidate"
 
 
@@ -195,6 +198,8 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             retain_until=date(2022, 3, 1),
         )
         s.add(cv)
+        plan = Plan(candidate_id=world.full_candidate, created_on=date(2020, 1, 1), goal="Werk")
+        s.add(plan)
         s.flush()
         folder = Path(os.environ["WERKPAD_DATA_DIR"]) / "documents"
         folder.mkdir(parents=True, exist_ok=True)
@@ -218,6 +223,7 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             appointment_id=appointment.id,
             message_id=letter.id,
             document_id=cv.id,
+            plan_id=plan.id,
         )
         secrets: list[str] = []
         for bsn, last_name, birth_date in s.execute(

@@ -14,9 +14,11 @@ from starlette.datastructures import UploadFile
 from werkpad.config import DocumentSettings, document_settings
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import ValidationFailed
+from werkpad.reports.plan_document import plan_pdf
 from werkpad.services.audit import record_read
+from werkpad.services.candidate_file import routes_of_candidate
 from werkpad.services.documents import Upload, add_note, may_open, read_document, store_document
-from werkpad.store.models import Candidate, Document, User
+from werkpad.store.models import Candidate, Document, Plan, User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
 from werkpad.web.errors import Forbidden, NotFound
 from werkpad.web.params import DbId
@@ -119,4 +121,33 @@ def open_document(
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
             "X-Content-Type-Options": "nosniff",
         },
+    )
+
+
+@router.get("/kandidaten/{candidate_id}/plan/{plan_id}.pdf")
+def plan_document(
+    request: Request,
+    candidate_id: DbId,
+    plan_id: DbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    """The plan van aanpak as a PDF to print and sign (audited as a read of the file)."""
+    candidate = readable_candidate(db, user, candidate_id)
+    plan = db.get(Plan, plan_id)
+    if plan is None or plan.candidate_id != candidate.id:
+        raise NotFound
+    record_read(db, user, candidate.id, purpose="Plan van aanpak afgedrukt", ip=client_ip(request))
+    pdf = plan_pdf(
+        plan,
+        candidate,
+        routes_of_candidate(db, candidate.id),
+        klantmanager=candidate.klantmanager.full_name if candidate.klantmanager else user.full_name,
+        today=request.app.state.clock.today(),
+    )
+    db.commit()
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="plan-van-aanpak-{plan.id}.pdf"'},
     )
