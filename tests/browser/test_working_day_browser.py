@@ -1,7 +1,9 @@
 """Issue 16 in the browser: a klantmanager plans an appointment (the invitation with its .ics
 arrives at an SMTP server on loopback), sees it on today's worklist, records a no-show and
-works a signal off; the teamleider sees the team worklist; bad input gets a Dutch message and
-writes nothing; the new pages pass axe-core at three widths.
+works a signal off, uploads a cv (the accountmanager opens it, not a medical statement) and
+prints the plan van aanpak; the teamleider sees the team worklist; bad input (a past date, an
+executable renamed .pdf, a 60 MB file, an unknown placeholder) gets a Dutch message and writes
+nothing; the new pages pass axe-core at three widths.
 
 The server runs with its own SMTP sink (aiosmtpd), so it is started here rather than shared.
 """
@@ -230,3 +232,74 @@ def test_a_template_with_an_unknown_placeholder_gets_a_dutch_message(
     expect(page.locator("#invitation_body-error")).to_contain_text("onbekend invulveld {dattum}")
     visitor.open("/beheer/berichten")
     expect(page.locator("#invitation_body")).not_to_have_value("Beste {naam}, tot {dattum}.")
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _refer(site: DemoSite, candidate_id: int) -> None:
+    from werkpad.store.models import Referral
+    from werkpad.synth import REFERENCE_DATE
+
+    engine = make_engine(site.database_url)
+    with transaction(session_factory(engine)) as s:
+        s.add(Referral(candidate_id=candidate_id, referred_on=REFERENCE_DATE, state="OPEN"))
+    engine.dispose()
+
+
+def _upload(page: Page, kind: str, name: str, content: bytes | Path, mime: str) -> None:
+    if page.locator("details#document[open]").count() == 0:  # open again after a refusal
+        page.locator("#document summary").click()
+    page.select_option("#document-document_type", kind)
+    if isinstance(content, Path):  # Playwright sends a large file only from disk
+        page.set_input_files("#document-file", content)
+    else:
+        page.set_input_files("#document-file", {"name": name, "mimeType": mime, "buffer": content})
+    page.get_by_role("button", name="Document opslaan").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_documents_and_the_plan_to_sign(
+    page: Page, day_site: tuple[DemoSite, Sink], tmp_path: Path
+) -> None:
+    site, _ = day_site
+    visitor = Visitor(page, site)
+    candidate_id, _ = _own_candidate(site)
+    visitor.login("KLANTMANAGER")
+    visitor.open(f"/kandidaten/{candidate_id}")
+    _upload(page, "CV", "programma.pdf", b"MZ\x90\x00" + b"\x00" * 200, "application/pdf")
+    expect(page.locator("#document-file-error")).to_contain_text("kijkt naar de inhoud")
+    big = tmp_path / "groot.pdf"
+    big.write_bytes(PDF + b"0" * (60 * 1024 * 1024))
+    _upload(page, "CV", "groot.pdf", big, "application/pdf")
+    expect(page.locator("#document-file-error")).to_contain_text("te groot")
+    assert page.locator("#bestanden a[href^='/documenten/']").count() == 0
+    _upload(page, "CV", "cv.pdf", PDF, "application/pdf")
+    _upload(page, "MEDICAL", "verklaring.pdf", PDF, "application/pdf")
+    links = page.locator("#bestanden a[href^='/documenten/']")
+    expect(links).to_have_count(2)
+    by_name = {links.nth(i).inner_text(): links.nth(i).get_attribute("href") for i in range(2)}
+
+    page.locator("section#plan summary", has_text="Nieuw plan").click()
+    page.fill("#plan-goal", "Binnen een jaar werk in de zorg")
+    page.fill("#plan-goals", "Cursus helpende zorg\nStage bij een verpleeghuis")
+    page.locator("form[action$='/plan'] button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    plan_link = page.locator("a.plan-pdf").last.get_attribute("href")
+    assert plan_link
+    pdf = page.request.get(site.url(plan_link))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf.body())
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Binnen een jaar werk in de zorg" in text and "Stage bij een verpleeghuis" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "p")], check=True)
+    assert list(tmp_path.glob("p*.png")), "the plan's pages render"
+
+    _refer(site, candidate_id)
+    page.context.clear_cookies()
+    visitor.login("ACCOUNTMANAGER")
+    assert page.request.get(site.url(str(by_name["cv.pdf"]))).status == 200
+    assert page.request.get(site.url(str(by_name["verklaring.pdf"]))).status == 403
