@@ -11,9 +11,11 @@ page (the JSON API answers 401).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +24,17 @@ from sqlalchemy import select
 from web_support import ClientFactory, World
 
 from werkpad.store.db import make_engine, session_factory, transaction
-from werkpad.store.models import Appointment, Candidate, Employer, Referral, Route, Vacancy
+from werkpad.store.models import (
+    Appointment,
+    Candidate,
+    Document,
+    Employer,
+    OutboxMessage,
+    Plan,
+    Referral,
+    Route,
+    Vacancy,
+)
 from werkpad.web.app import create_app
 
 KM, KM_B, TL, AM, ANALIST, BEHEER = "km", "km_b", "tl", "am", "analist", "beheer"
@@ -87,6 +99,12 @@ EXPECTED: dict[str, set[str] | str] = {
     # The klantmanager's working day (issue 16): the agenda lists the own team's appointments.
     "/agenda": CASE_ANY_TEAM,
     "/afspraken/{appointment_id}": CASE,
+    "/afspraken/{appointment_id}/brief/{message_id}.pdf": CASE,
+    "/beheer/berichten": {BEHEER},  # the texts of invitations and reminders
+    "/werklijst": CASE_ANY_TEAM,
+    # A CV of a candidate referred to matching: the case roles and the accountmanager.
+    "/documenten/{document_id}": {KM, TL, AM},
+    "/kandidaten/{candidate_id}/plan/{plan_id}.pdf": CASE,
 }
 QUERIES = {
     "/api/routes": "?candidate_id={candidate_id}",
@@ -94,6 +112,12 @@ QUERIES = {
     "/rapportage/download": "?formaat=html",
 }
 REDIRECTS = {"/"}
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploaded documents of these tests live in the test's own folder."""
+    monkeypatch.setenv("WERKPAD_DATA_DIR", str(tmp_path / "data"))
 
 
 @dataclass(frozen=True)
@@ -105,6 +129,9 @@ class Ids:
     vacancy_id: int
     object_id: int  # the record a correction page opens: the candidate's personal data
     appointment_id: int
+    message_id: int
+    document_id: int
+    plan_id: int
     object_type: str = "candidate"
 
 
@@ -155,6 +182,34 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
         )
         s.add_all([referral, employer, appointment])
         s.flush()
+        letter = OutboxMessage(
+            candidate_id=world.full_candidate,
+            appointment_id=appointment.id,
+            kind="INVITATION",
+            channel="LETTER",
+            subject="Uitnodiging",
+            body="Beste kandidaat",
+            created_at=datetime(2020, 3, 1),
+        )
+        s.add(letter)
+        cv = Document(
+            candidate_id=world.full_candidate,
+            document_type="CV",
+            filename="cv.pdf",
+            content_type="application/pdf",
+            size_bytes=8,
+            sha256="0" * 64,
+            storage_key="rolematrixcv",
+            uploaded_at=datetime(2020, 3, 1),
+            retain_until=date(2022, 3, 1),
+        )
+        s.add(cv)
+        plan = Plan(candidate_id=world.full_candidate, created_on=date(2020, 1, 1), goal="Werk")
+        s.add(plan)
+        s.flush()
+        folder = Path(os.environ["WERKPAD_DATA_DIR"]) / "documents"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "rolematrixcv").write_bytes(b"%PDF-1.4")
         vacancy = Vacancy(
             employer_id=employer.id,
             title="Medewerker magazijn",
@@ -172,6 +227,9 @@ def _prepare(world: World) -> tuple[Ids, list[str]]:
             vacancy.id,
             object_id=world.full_candidate,
             appointment_id=appointment.id,
+            message_id=letter.id,
+            document_id=cv.id,
+            plan_id=plan.id,
         )
         secrets: list[str] = []
         for bsn, last_name, birth_date in s.execute(
@@ -271,6 +329,11 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/beheer/instellingen": {BEHEER},
     "/kandidaten/{candidate_id}/afspraken": CASE,
     "/afspraken/{appointment_id}/{step}": CASE,
+    "/kandidaten/{candidate_id}/berichtvoorkeur": CASE,
+    "/kandidaten/{candidate_id}/notities": CASE,
+    "/kandidaten/{candidate_id}/documenten": CASE,
+    "/werklijst/{candidate_id}": CASE,
+    "/beheer/berichten": {BEHEER},
 }
 POST_NAMES = {
     "name": "contact",

@@ -8,6 +8,7 @@ queries.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
@@ -99,11 +100,30 @@ class CandidateFacts:
     no_show_dates: tuple[date, ...] = ()  # appointments not attended without notice
 
 
+HIGH, NORMAL, LOW = 1, 2, 3
+PRIORITY_LABELS = {HIGH: "Hoog", NORMAL: "Normaal", LOW: "Laag"}
+
+
 @dataclass(frozen=True)
 class Signal:
+    """One reason to act on a candidate. ``cause`` names what the signal is about (the date of
+    the last contact, the referral...), not how long ago: a signal marked handled comes back
+    only when its cause changes (``fingerprint``). ``due`` is when it should be acted on."""
+
     code: str
     label: str
     detail: str
+    priority: int = NORMAL
+    due: date | None = None
+    cause: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(f"{self.code}|{self.cause}".encode()).hexdigest()[:32]
+
+    def urgency(self, today: date) -> tuple[int, date]:
+        """Sort key: priority first, then the earliest due date (none: today)."""
+        return (self.priority, self.due or today)
 
 
 Rule = Callable[[CandidateFacts, date, Thresholds], Signal | None]
@@ -133,6 +153,8 @@ def contact_frequency(facts: CandidateFacts, today: date, t: Thresholds) -> Sign
         "CONTACT_FREQUENCY",
         "Te weinig contact",
         f"{count} contact(en) in het afgelopen jaar; de norm voor {track} is {norm} per jaar.",
+        due=today,
+        cause=f"{track}:{count}",
     )
 
 
@@ -143,7 +165,14 @@ def no_recent_contact(facts: CandidateFacts, today: date, t: Thresholds) -> Sign
     if weeks < t.weeks_without_contact:
         return None
     what = f"laatste contact {_nl(since)}" if past else "nog geen contact vastgelegd"
-    return Signal("NO_CONTACT", "Lang geen contact", f"{weeks} weken; {what}.")
+    return Signal(
+        "NO_CONTACT",
+        "Lang geen contact",
+        f"{weeks} weken; {what}.",
+        priority=HIGH if weeks >= 2 * t.weeks_without_contact else NORMAL,
+        due=since + timedelta(weeks=t.weeks_without_contact),
+        cause=since.isoformat(),
+    )
 
 
 def waiting_between_provisions(facts: CandidateFacts, today: date, t: Thresholds) -> Signal | None:
@@ -162,6 +191,8 @@ def waiting_between_provisions(facts: CandidateFacts, today: date, t: Thresholds
         "WAITING",
         "Wacht op een voorziening",
         f"{weeks} weken zonder lopende voorziening (sinds {_nl(since)}).",
+        due=since + timedelta(weeks=t.weeks_between_provisions),
+        cause=since.isoformat(),
     )
 
 
@@ -176,6 +207,9 @@ def referral_not_picked_up(facts: CandidateFacts, today: date, t: Thresholds) ->
         "REFERRAL_WAITING",
         "Aanmelding niet opgepakt",
         f"Aangemeld bij matching op {_nl(first)}, {(today - first).days} dagen geleden.",
+        priority=HIGH,
+        due=first + timedelta(days=t.days_referral_not_picked_up),
+        cause=first.isoformat(),
     )
 
 
@@ -185,7 +219,11 @@ def exemption_review_due(facts: CandidateFacts, today: date, t: Thresholds) -> S
     if not due:
         return None
     return Signal(
-        "EXEMPTION_REVIEW", "Herbeoordeling ontheffing", f"Herbeoordeling op {_nl(min(due))}."
+        "EXEMPTION_REVIEW",
+        "Herbeoordeling ontheffing",
+        f"Herbeoordeling op {_nl(min(due))}.",
+        due=min(due),
+        cause=min(due).isoformat(),
     )
 
 
@@ -194,7 +232,11 @@ def classification_review_due(facts: CandidateFacts, today: date, t: Thresholds)
     if review is None or review > today + timedelta(days=t.days_review_ahead):
         return None
     return Signal(
-        "CLASSIFICATION_REVIEW", "Herbeoordeling classificatie", f"Gepland op {_nl(review)}."
+        "CLASSIFICATION_REVIEW",
+        "Herbeoordeling classificatie",
+        f"Gepland op {_nl(review)}.",
+        due=review,
+        cause=review.isoformat(),
     )
 
 
@@ -203,13 +245,25 @@ def follow_up_due(facts: CandidateFacts, today: date, t: Thresholds) -> Signal |
     due = [d for d in facts.follow_up_dues if d <= horizon]
     if not due:
         return None
-    return Signal("FOLLOW_UP", "Nazorg na uitstroom", f"Nazorgmoment op {_nl(min(due))}.")
+    return Signal(
+        "FOLLOW_UP",
+        "Nazorg na uitstroom",
+        f"Nazorgmoment op {_nl(min(due))}.",
+        due=min(due),
+        cause=min(due).isoformat(),
+    )
 
 
 def classification_missing(facts: CandidateFacts, today: date, t: Thresholds) -> Signal | None:
     if facts.has_classification:
         return None
-    return Signal("NO_CLASSIFICATION", "Geen classificatie", "Nog geen diagnose vastgelegd.")
+    return Signal(
+        "NO_CLASSIFICATION",
+        "Geen classificatie",
+        "Nog geen diagnose vastgelegd.",
+        due=facts.registered_on + timedelta(weeks=4),
+        cause="none",
+    )
 
 
 def long_on_benefit(facts: CandidateFacts, today: date, t: Thresholds) -> Signal | None:
@@ -227,6 +281,11 @@ def long_on_benefit(facts: CandidateFacts, today: date, t: Thresholds) -> Signal
         "Lang in de uitkering zonder herbeoordeling",
         f"In de uitkering sinds {_nl(facts.benefit_start)}; laatste diagnose "
         f"{_nl(facts.last_assessment) if facts.last_assessment else 'nooit'}.",
+        priority=LOW,
+        due=add_months(
+            max(facts.benefit_start, facts.last_assessment or facts.benefit_start), months
+        ),
+        cause=f"{facts.benefit_start.isoformat()}:{facts.last_assessment}",
     )
 
 
@@ -241,6 +300,9 @@ def long_in_reintegration(facts: CandidateFacts, today: date, t: Thresholds) -> 
         "LONG_ROUTE",
         "Lang in re-integratie zonder uitstroom",
         f"Route loopt sinds {_nl(start)} zonder uitstroom naar werk.",
+        priority=LOW,
+        due=add_months(start, months),
+        cause=start.isoformat(),
     )
 
 
@@ -257,6 +319,9 @@ def repeated_no_show(facts: CandidateFacts, today: date, t: Thresholds) -> Signa
         "Herhaald niet verschenen",
         f"{len(missed)} keer niet verschenen zonder bericht (laatste {_nl(missed[-1])}); "
         "overweeg een maatregel.",
+        priority=HIGH,
+        due=missed[-1] + timedelta(days=7),
+        cause=f"{len(missed)}:{missed[-1].isoformat()}",  # another no-show: a new cause
     )
 
 
@@ -271,6 +336,8 @@ def stale_profile_signal(confirmed: date | None, today: date, days: int) -> Sign
         "STALE_WORK_PROFILE",
         "Werkprofiel verouderd",
         f"Laatst bevestigd: {when} (norm {days} dagen); bevestig het met de kandidaat.",
+        due=confirmed + timedelta(days=days) if confirmed else today,
+        cause=str(confirmed),
     )
 
 

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from werkpad.services.appointments import appointments_of_candidate
 from werkpad.services.corrections import correctable_records, corrections_of
+from werkpad.services.documents import all_documents, notes_of_candidate, visible_types
+from werkpad.services.outbox import email_opted_out
 from werkpad.services.referrals import work_profile_choices, work_profile_of
 from werkpad.store.models import (
     BenefitDossier,
@@ -141,4 +143,8 @@ def file_extras(
             session, candidate, file.contacts, file.exemptions, file.placements, referrals
         ),
         "appointments": appointments_of_candidate(session, candidate.id),
+        "email_opt_out": email_opted_out(session, candidate.id),
+        "notes": notes_of_candidate(session, candidate.id),
+        "documents": all_documents(session, candidate.id),
+        "document_types_for": visible_types,
     }

@@ -9,6 +9,7 @@ number of queries does not grow with the caseload; the rules themselves are pure
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.appointments import NO_SHOW
 from werkpad.domain.codelists import code_list
+from werkpad.domain.worklist import HIGH as HIGH_PRIORITY
 from werkpad.domain.worklist import (
     PARTICIPATION,
     REINTEGRATION,
@@ -28,7 +30,9 @@ from werkpad.domain.worklist import (
     stale_profile_signal,
 )
 from werkpad.services.access import candidate_scope
+from werkpad.services.audit import record_change, utc_now
 from werkpad.services.caseload import in_service_on
+from werkpad.services.fields import Fields
 from werkpad.services.matching import load_settings
 from werkpad.services.referrals import ACTIVE_REFERRAL_STATES
 from werkpad.store.models import (
@@ -43,6 +47,7 @@ from werkpad.store.models import (
     Provision,
     Referral,
     Route,
+    SignalDecision,
     User,
     WorkProfile,
 )
@@ -52,9 +57,17 @@ PARTICIPATION_ROUTES = frozenset({"ACTIVATION"})
 
 @dataclass(frozen=True)
 class WorklistItem:
+    """A candidate with open signals (most urgent first); ``decided`` holds the signals
+    marked handled or snoozed for their current cause (shown only on request)."""
+
     candidate_id: int
     name: str
     signals: list[Signal]
+    klantmanager_id: int | None = None
+    decided: list[Signal] = field(default_factory=list)
+
+    def urgency(self, today: date) -> tuple[int, date]:
+        return min(s.urgency(today) for s in self.signals)
 
 
 @dataclass
@@ -90,26 +103,40 @@ def build_worklist(
     thresholds: Thresholds,
     limit: int = 500,
     stale_profile_days: int | None = None,
+    candidate_id: int | None = None,
+    with_decided: bool = False,
 ) -> list[WorklistItem]:
-    """Candidates of the user's caseload in service today that have at least one signal.
+    """Candidates of the user's caseload in service today that have at least one open
+    signal, the most urgent first (priority, then due date).
 
-    Klantmanagers get their own candidates; a teamleider gets the whole team. Besides the
-    domain rules, a referred candidate whose work profile is older than
-    ``stale_profile_days`` (default: the matching setting ``stale_after_days``) is signalled.
+    Klantmanagers get their own candidates; a teamleider gets the whole team (``candidate_id``
+    narrows it to one). Besides the domain rules, a referred candidate whose work profile is
+    older than ``stale_profile_days`` (default: the matching setting ``stale_after_days``) is
+    signalled. A signal marked handled for its current cause, or snoozed until after today,
+    is not open (``with_decided`` keeps candidates whose signals are all decided).
     """
     conditions = [candidate_scope(user), in_service_on(today)]
     if user.role == "KLANTMANAGER":
         conditions.append(Candidate.klantmanager_id == user.id)
+    if candidate_id is not None:
+        conditions.append(Candidate.id == candidate_id)
     people = session.execute(
-        select(Candidate.id, Candidate.first_name, Candidate.last_name, Candidate.registered_on)
+        select(
+            Candidate.id,
+            Candidate.first_name,
+            Candidate.last_name,
+            Candidate.registered_on,
+            Candidate.klantmanager_id,
+        )
         .where(*conditions)
         .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)
     ).all()
     acc = _gather(session, select(Candidate.id).where(*conditions), today)
     if stale_profile_days is None and any(a.has_referred_profile for a in acc.values()):
         stale_profile_days = load_settings(session).stale_after_days
+    decisions = _decisions(session, select(Candidate.id).where(*conditions))
     items: list[WorklistItem] = []
-    for cid, first, last, registered in people:
+    for cid, first, last, registered, km_id in people:
         a = acc[cid]
         facts = _facts(cid, registered, a)
         found = signals(facts, today, thresholds)
@@ -120,11 +147,37 @@ def build_worklist(
         )
         if stale is not None:
             found.append(stale)
-        if found:
-            items.append(WorklistItem(cid, f"{first} {last}", found))
-        if len(items) >= limit:
-            break
-    return items
+        open_, decided = _split(found, decisions.get(cid, {}), today)
+        if open_ or (with_decided and decided):
+            open_.sort(key=lambda sig: sig.urgency(today))
+            items.append(WorklistItem(cid, f"{first} {last}", open_, km_id, decided))
+    items.sort(key=lambda item: item.urgency(today) if item.signals else (9, today))
+    return items[:limit]
+
+
+def _decisions(session: Session, ids_query: Select[Any]) -> dict[int, dict[str, SignalDecision]]:
+    found: dict[int, dict[str, SignalDecision]] = defaultdict(dict)
+    for row in session.scalars(
+        select(SignalDecision).where(SignalDecision.candidate_id.in_(ids_query))
+    ):
+        found[row.candidate_id][row.code] = row
+    return found
+
+
+def is_decided(signal: Signal, decision: SignalDecision | None, today: date) -> bool:
+    """Handled or snoozed for this very cause (a changed cause reopens the signal)."""
+    if decision is None or decision.fingerprint != signal.fingerprint:
+        return False
+    if decision.action == HANDLED:
+        return True
+    return decision.snoozed_until is not None and decision.snoozed_until > today
+
+
+def _split(
+    found: list[Signal], decisions: dict[str, SignalDecision], today: date
+) -> tuple[list[Signal], list[Signal]]:
+    open_ = [s for s in found if not is_decided(s, decisions.get(s.code), today)]
+    return open_, [s for s in found if s not in open_]
 
 
 def _gather(session: Session, ids_query: Select[Any], today: date) -> dict[int, _Acc]:
@@ -235,6 +288,103 @@ def _facts(cid: int, registered: date, a: _Acc) -> CandidateFacts:
         benefit_start=a.benefit_start,
         no_show_dates=tuple(a.no_shows),
     )
+
+
+# --- working the list off -----------------------------------------------------------------
+
+HANDLED, SNOOZED = "HANDLED", "SNOOZED"
+MAX_REASON = 500
+MAX_SNOOZE_DAYS = 366
+
+
+def decide_signal(
+    session: Session,
+    user: User,
+    candidate_id: int,
+    data: Mapping[str, Any],
+    *,
+    today: date,
+    thresholds: Thresholds,
+) -> SignalDecision:
+    """Mark one of the candidate's current signals handled (with a short reason) or snoozed
+    until a date after today. The signal is looked up again here, so the stored fingerprint is
+    that of its cause today, never one sent by the browser."""
+    f = Fields(data)
+    code = str(data.get("code") or "")
+    action = str(data.get("action") or "")
+    reason = f.text("reason", "Reden", required=action == HANDLED, max_length=MAX_REASON)
+    until = f.date("snoozed_until", "Wegzetten tot", required=action == SNOOZED)
+    if action not in (HANDLED, SNOOZED):
+        f.fail("action", "Kies afgehandeld of wegzetten.")
+    if action == SNOOZED and until is not None:
+        if until <= today:
+            f.fail("snoozed_until", "Kies een datum na vandaag.")
+        elif (until - today).days > MAX_SNOOZE_DAYS:
+            f.fail("snoozed_until", "Wegzetten kan tot ten hoogste een jaar vooruit.")
+    items = build_worklist(
+        session,
+        user,
+        today=today,
+        thresholds=thresholds,
+        candidate_id=candidate_id,
+        with_decided=True,
+    )
+    current = [s for i in items for s in (*i.signals, *i.decided) if s.code == code]
+    if not current:
+        f.fail("code", "Dit signaal staat niet (meer) op de werklijst.")
+    f.raise_if_invalid()
+    row = session.scalar(
+        select(SignalDecision).where(
+            SignalDecision.candidate_id == candidate_id, SignalDecision.code == code
+        )
+    )
+    if row is None:
+        row = SignalDecision(candidate_id=candidate_id, code=code)
+        session.add(row)
+    row.fingerprint = current[0].fingerprint
+    row.action = action
+    row.reason = reason
+    row.snoozed_until = until if action == SNOOZED else None
+    row.user_id = user.id
+    row.at = utc_now()
+    session.flush()
+    record_change(session, user, "UPDATE", "candidate", candidate_id, purpose=f"Signaal {code}")
+    return row
+
+
+@dataclass(frozen=True)
+class KlantmanagerCount:
+    klantmanager_id: int | None
+    name: str
+    candidates: int
+    signals: int
+    high: int
+    overdue: int
+
+
+def team_counts(
+    session: Session, items: list[WorklistItem], today: date
+) -> list[KlantmanagerCount]:
+    """The team worklist per klantmanager: candidates with open signals, signals, of which
+    high priority and overdue (due before today); busiest first."""
+    ids = {i.klantmanager_id for i in items if i.klantmanager_id is not None}
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+    per: dict[int | None, list[WorklistItem]] = defaultdict(list)
+    for item in items:
+        if item.signals:
+            per[item.klantmanager_id].append(item)
+    rows = [
+        KlantmanagerCount(
+            km,
+            str(names.get(km, "nog niet toegewezen")) if km is not None else "nog niet toegewezen",
+            len(group),
+            sum(len(i.signals) for i in group),
+            sum(1 for i in group for s in i.signals if s.priority == HIGH_PRIORITY),
+            sum(1 for i in group for s in i.signals if s.due is not None and s.due < today),
+        )
+        for km, group in per.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.high, -r.signals, r.name))
 
 
 def signal_counts(items: list[WorklistItem]) -> dict[str, int]:

@@ -854,3 +854,106 @@ class Appointment(Base):
 
     candidate: Mapped[Candidate] = relationship()
     staff: Mapped[User] = relationship(foreign_keys=[staff_id])
+
+
+class OutboxMessage(Base):
+    """An invitation or reminder to a candidate, by e-mail or as a printed letter, with its
+    delivery: queued, sending (claimed by one ``werkpad outbox send``), sent (accepted by the
+    SMTP server, with the Message-ID), failed (with the error; retried) or printed."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('QUEUED','SENDING','SENT','FAILED','PRINTED')", name="status_known"
+        ),
+        CheckConstraint("kind IN ('INVITATION','REMINDER')", name="kind_known"),
+        CheckConstraint("channel IN ('EMAIL','LETTER')", name="channel_known"),
+        # One invitation and one reminder per appointment, however many senders run.
+        UniqueConstraint("appointment_id", "kind", name="uq_outbox_message_appointment_kind"),
+        Index("ix_outbox_message_status", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    channel: Mapped[str] = mapped_column(String(8))
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(250))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default="QUEUED")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(250))
+    claim: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class MessagePreference(Base):
+    """A candidate who wants no e-mail gets letters instead."""
+
+    __tablename__ = "message_preference"
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), primary_key=True)
+    email_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class SignalDecision(Base):
+    """A klantmanager's decision on a worklist signal of a candidate: handled (with a short
+    reason) or snoozed until a date. It holds for the signal's cause as it was then
+    (``fingerprint``): when the cause changes, the signal is open again."""
+
+    __tablename__ = "signal_decision"
+    __table_args__ = (
+        CheckConstraint("action IN ('HANDLED','SNOOZED')", name="action_known"),
+        CheckConstraint("action = 'HANDLED' OR snoozed_until IS NOT NULL", name="snooze_has_date"),
+        UniqueConstraint("candidate_id", "code", name="uq_signal_decision_candidate_code"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(Text)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- notes and documents on the file (issue 16) ---------------------------------------------
+
+
+class FileNote(Base):
+    """A note on the candidate file, typed (code list ``note_type``)."""
+
+    __tablename__ = "file_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    note_type: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Document(Base):
+    """An uploaded document (code list ``document_type``: who may see it, how long it is kept).
+    The file lies on disk under the configured data directory as ``storage_key``; the database
+    keeps its checksum, type found by content, size and the date it may be removed."""
+
+    __tablename__ = "document"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="not_empty"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    document_type: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    retain_until: Mapped[date] = mapped_column(Date, index=True)

@@ -40,15 +40,18 @@ from werkpad.web.views import (
     chain,
     council_report,
     dashboard,
+    documents,
     drilldown,
     effects,
     employers,
     health,
     login,
     matching,
+    messages,
     team,
     team_intensity,
     vacancies,
+    worklist,
 )
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -84,6 +87,9 @@ PAGE_ROUTERS = (
     caseload.router,
     candidate.router,
     agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours
+    messages.router,
+    worklist.router,
+    documents.router,
     chain.router,
     matching.router,
     employers.router,

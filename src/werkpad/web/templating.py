@@ -38,6 +38,7 @@ ROLE_LABELS = {c.code: c.label_nl for c in code_list("role")}
 NAVIGATION = {
     "KLANTMANAGER": [
         ("/caseload", "Caseload"),
+        ("/werklijst", "Werklijst"),
         ("/agenda", "Agenda"),
         ("/kandidaten/nieuw", "Nieuwe kandidaat"),
         ("/dashboard", "Dashboard"),
@@ -45,6 +46,7 @@ NAVIGATION = {
     ],
     "TEAMLEIDER": [
         ("/caseload", "Caseload"),
+        ("/werklijst", "Werklijst"),
         ("/agenda", "Agenda"),
         ("/kandidaten/nieuw", "Nieuwe kandidaat"),
         ("/team", "Team"),
@@ -65,6 +67,7 @@ NAVIGATION = {
         ("/beheer/teams", "Teams"),
         ("/beheer/codelijsten", "Codelijsten"),
         ("/beheer/instellingen", "Instellingen"),
+        ("/beheer/berichten", "Berichten"),
         ("/beheer/audit", "Auditlog"),
     ],
 }
@@ -96,6 +99,9 @@ OBJECT_LABELS = {
     "placement": "plaatsing",
     "work_profile": "werkprofiel",
     "appointment": "afspraak",
+    "outbox_message": "bericht",
+    "file_note": "notitie",
+    "document": "document",
 }
 
 

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from werkpad.config import SmtpSettings, smtp_settings
 from werkpad.domain.appointments import APPOINTMENT, OUTCOMES, PLANNED, outcome_allowed
 from werkpad.domain.errors import ValidationFailed
+from werkpad.domain.messages import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS
 from werkpad.domain.normalise import parse_date
 from werkpad.services.appointments import (
     agenda,
@@ -20,6 +22,7 @@ from werkpad.services.appointments import (
     record_outcome,
 )
 from werkpad.services.audit import record_event, record_read
+from werkpad.services.outbox import messages_of_appointment, queue_invitation, send_now
 from werkpad.store.models import Appointment, Candidate, User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
 from werkpad.web.errors import NotFound
@@ -101,11 +104,20 @@ async def plan(
         appointment = plan_appointment(
             db, user, candidate, data, today=request.app.state.clock.today(), now=now_of(request)
         )
+        invitation = queue_invitation(db, appointment)
         db.commit()
     except ValidationFailed as exc:
         db.rollback()
         return _file_with_errors(request, db, user, candidate_id, exc, data)
+    # After the commit: the appointment stands whatever the mail server answers.
+    send_now(db, invitation, smtp_of(request))
     return RedirectResponse(f"/afspraken/{appointment.id}", status_code=303)
+
+
+def smtp_of(request: Request) -> SmtpSettings:
+    """The mail server: set on the app (tests, demo) or from the environment."""
+    configured = getattr(request.app.state, "smtp", None)
+    return configured if isinstance(configured, SmtpSettings) else smtp_settings()
 
 
 def _file_with_errors(
@@ -157,6 +169,10 @@ def appointment_page(
         "outcome_due": appointment.state == PLANNED and outcome_allowed(appointment.day, today),
         "outcomes": [(o, APPOINTMENT.labels_nl[o]) for o in OUTCOMES],
         "weekday_nl": weekday_nl,
+        "messages": messages_of_appointment(db, appointment.id),
+        "message_kinds": KIND_LABELS,
+        "message_channels": CHANNEL_LABELS,
+        "message_statuses": STATUS_LABELS,
         "section": section,
         "errors": errors or {},
         "values": values or {},

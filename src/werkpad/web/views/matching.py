@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.errors import ValidationFailed
 from werkpad.services.audit import record_read
+from werkpad.services.documents import documents_for
 from werkpad.services.referrals import pick_up, referred_pool, return_referral, work_profile
 from werkpad.store.models import Referral, User
 from werkpad.web.auth import client_ip, get_session, require_role
@@ -50,7 +51,11 @@ def _profile_page(
     return templates.TemplateResponse(
         request,
         "matching_profile.html",
-        {"p": profile, "errors": errors},
+        {
+            "p": profile,
+            "errors": errors,
+            "documents": documents_for(db, user, profile.candidate_id),
+        },
         status_code=status_code,
     )
 
