@@ -28,7 +28,7 @@ from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candid
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId
 from werkpad.web.templating import LOCAL_ZONE, templates
-from werkpad.web.views.chain import form_data, render_candidate
+from werkpad.web.views.chain import SubmittedData, render_candidate
 
 router = APIRouter()
 AGENDA_PURPOSE = "Agenda bekeken (web)"
@@ -92,14 +92,14 @@ def agenda_page(
 
 
 @router.post("/kandidaten/{candidate_id}/afspraken", response_class=HTMLResponse)
-async def plan(
+def plan(
     request: Request,
+    data: SubmittedData,
     candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     candidate = readable_candidate(db, user, candidate_id)
-    data = await form_data(request)
     try:
         appointment = plan_appointment(
             db, user, candidate, data, today=request.app.state.clock.today(), now=now_of(request)
@@ -195,8 +195,9 @@ STEPS = {"uitkomst": record_outcome, "annuleren": cancel_appointment}
 
 
 @router.post("/afspraken/{appointment_id}/{step}", response_class=HTMLResponse)
-async def appointment_step(
+def appointment_step(
     request: Request,
+    data: SubmittedData,
     appointment_id: DbId,
     step: str,
     user: User = Depends(require_role(*CASE_ROLES)),
@@ -206,7 +207,6 @@ async def appointment_step(
     if action is None:
         raise NotFound
     appointment = _appointment(db, user, appointment_id)
-    data = await form_data(request)
     try:
         action(db, user, appointment, data, today=request.app.state.clock.today())
         db.commit()

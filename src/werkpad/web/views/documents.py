@@ -22,6 +22,7 @@ from werkpad.store.models import Candidate, Document, Plan, User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
 from werkpad.web.errors import Forbidden, NotFound
 from werkpad.web.params import DbId
+from werkpad.web.posted import PostedForm
 from werkpad.web.views.chain import render_candidate
 
 router = APIRouter()
@@ -49,14 +50,14 @@ def _refused(
 
 
 @router.post("/kandidaten/{candidate_id}/notities", response_class=HTMLResponse)
-async def note(
+def note(
     request: Request,
+    form: PostedForm,
     candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     candidate = readable_candidate(db, user, candidate_id)
-    form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         add_note(db, user, candidate, values)
@@ -67,21 +68,21 @@ async def note(
 
 
 @router.post("/kandidaten/{candidate_id}/documenten", response_class=HTMLResponse)
-async def upload(
+def upload(
     request: Request,
+    form: PostedForm,  # files spool to disk; only max_bytes + 1 are read below
     candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     candidate = readable_candidate(db, user, candidate_id)
     settings = settings_of(request)
-    form = await request.form()  # files spool to disk; only max_bytes + 1 are read below
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     sent = form.get("file")
     file: Upload | None = None
     if isinstance(sent, UploadFile):
         # Read one byte past the limit: enough to refuse, never the whole of a huge file.
-        file = Upload(sent.filename or "document", await sent.read(settings.max_bytes + 1))
+        file = Upload(sent.filename or "document", sent.file.read(settings.max_bytes + 1))
     try:
         store_document(
             db, user, candidate, values, file, settings=settings,

@@ -28,6 +28,7 @@ from werkpad.web.auth import (
 )
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -59,14 +60,14 @@ def letter(
 
 
 @router.post("/kandidaten/{candidate_id}/berichtvoorkeur", response_class=HTMLResponse)
-async def message_preference(
+def message_preference(
     request: Request,
+    form: PostedForm,
     candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
     candidate = readable_candidate(db, user, candidate_id)
-    form = await request.form()
     set_email_opt_out(db, user, candidate, form.get("email_opt_out") == "ja")
     db.commit()
     return RedirectResponse(f"/kandidaten/{candidate_id}#afspraken", status_code=303)
@@ -107,12 +108,12 @@ def message_texts(
 
 
 @router.post("/beheer/berichten", response_class=HTMLResponse)
-async def save_texts(
+def save_texts(
     request: Request,
+    form: PostedForm,
     user: User = Depends(require_role(*ADMIN_ROLES)),
     db: Session = Depends(get_session),
 ) -> Response:
-    form = await request.form()
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         save_message_settings(db, user, values)

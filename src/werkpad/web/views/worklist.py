@@ -20,6 +20,7 @@ from werkpad.services.worklist import build_worklist, decide_signal, team_counts
 from werkpad.store.models import User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
 from werkpad.web.params import DbId
+from werkpad.web.posted import PostedForm
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -65,8 +66,9 @@ def worklist(
 
 
 @router.post("/werklijst/{candidate_id}", response_class=HTMLResponse)
-async def decide(
+def decide(
     request: Request,
+    form: PostedForm,
     candidate_id: DbId,
     user: User = Depends(require_role(*CASE_ROLES)),
     db: Session = Depends(get_session),
@@ -74,7 +76,6 @@ async def decide(
     """Mark a signal of the candidate handled or snoozed; a Dutch message at the field (422)
     and nothing written on bad input."""
     readable_candidate(db, user, candidate_id)
-    form = await request.form()
     data = {k: str(v) for k, v in form.items() if k != "csrf_token"}
     try:
         decide_signal(
