@@ -22,6 +22,7 @@ from werkpad.analytics.units import code_label, format_value, measure_unit
 from werkpad.config import database_url
 from werkpad.reports.compute import kpi_results, select_year, to_records, years_up_to
 from werkpad.services.configuration import small_cell_threshold
+from werkpad.reports.compute import service_comparison
 from werkpad.services.municipalities import resolve_municipality
 from werkpad.store.db import make_engine, upgrade
 
@@ -149,6 +150,12 @@ def report_command(
             "--effecten/--zonder-effecten", help="Hoofdstuk effectmeting (duurt enkele seconden)"
         ),
     ] = True,
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            "--municipality", "--gemeente", help="Alleen deze gemeente (CBS-code of naam)"
+        ),
+    ] = None,
 ) -> None:
     """Maak de raadsrapportage over YEAR (met de drie jaren ervoor als trend). Kleine aantallen
     worden verborgen volgens de drempel die de beheerder in de instellingen heeft gezet."""
@@ -159,10 +166,18 @@ def report_command(
     upgrade(engine)  # an older database gets the newest schema before it is read
     try:
         ref = _peildatum(peildatum)
+        place = resolve_municipality(engine, municipality)
         snap, ctx, results = kpi_results(
-            engine, reference_date=ref, years=years_up_to(year), success=succes
+            engine,
+            reference_date=ref,
+            years=years_up_to(year),
+            success=succes,
+            municipality_id=place.id if place else None,
         )
         threshold = small_cell_threshold(engine)
+        comparison = (
+            [] if place else service_comparison(engine, ctx.reference_date, year, threshold)
+        )
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
@@ -170,6 +185,13 @@ def report_command(
         engine.dispose()
     effects = effect_summaries(snap) if effecten else None
     html_path, pdf_path = write_report(
-        results, ctx, year=year, out=out, threshold=threshold, effects=effects
+        results,
+        ctx,
+        year=year,
+        out=out,
+        threshold=threshold,
+        effects=effects,
+        municipality=place.name if place else None,
+        comparison=comparison,
     )
     console.print(f"Rapport geschreven: {html_path} en {pdf_path}")

@@ -26,6 +26,7 @@ from werkpad.domain.codelists import code_list
 from werkpad.domain.formatting import dutch_number
 from werkpad.reports.charts import bar_chart_svg
 from werkpad.reports.effects_chapter import EffectSummary, chapter_html
+from werkpad.reports.municipal_comparison import ComparisonTable
 from werkpad.reports.tables import BUDGET_LINES, PublishedTable, publish, table
 
 CSS = """
@@ -214,7 +215,7 @@ def _cohort_and_target_tables(
     if len(training):
         out.append(tables("cohort_outflow_training", training))
     goals = _wide(_pick(results, "targets"), ["group", "period"], "measure").reset_index()
-    if len(goals):
+    if len(goals) and "met" in goals.columns:  # no realisation at all: no targets table
         goals["met"] = goals["met"].map({1.0: "ja", 0.0: "nee"}).fillna("–")
         names = {t.id: t.label_nl for t in load_targets(ctx.targets_path)}
         out.append(tables("targets", _labelled(goals, names), "Doelen en realisatie."))
@@ -275,11 +276,14 @@ def build_html(
     year: int,
     threshold: int = DEFAULT_THRESHOLD,
     effects: Sequence[EffectSummary] | None = None,
+    municipality: str | None = None,
+    comparison: Sequence[ComparisonTable] = (),
 ) -> str:
     """The whole report as one HTML document (no external files, no scripts), from the
     template ``templates/council.html``. ``threshold`` is the municipality's small-cell
     threshold; ``effects`` (from ``effects_chapter.effect_summaries``) adds the effectiveness
-    chapter."""
+    chapter. ``municipality`` names the one municipality of the service the figures are of;
+    ``comparison`` (``municipal_comparison``) sets the service's municipalities side by side."""
     tables = _Tables(threshold)
     return TEMPLATES.get_template("council.html").render(
         css=CSS,
@@ -292,6 +296,8 @@ def build_html(
         costs=cost_tables(results, ctx, year, tables),
         charts=trend_charts(results, ctx),
         effects=chapter_html(effects, threshold) if effects else "",
+        municipality=municipality,
+        comparison=list(comparison),
     )
 
 
@@ -303,12 +309,22 @@ def write_report(
     out: Path,
     threshold: int = DEFAULT_THRESHOLD,
     effects: Sequence[EffectSummary] | None = None,
+    municipality: str | None = None,
+    comparison: Sequence[ComparisonTable] = (),
 ) -> tuple[Path, Path]:
     """Write ``raadsrapportage-YEAR.html`` and ``.pdf`` into ``out``; returns both paths."""
     from weasyprint import HTML
 
     out.mkdir(parents=True, exist_ok=True)
-    document = build_html(results, ctx, year=year, threshold=threshold, effects=effects)
+    document = build_html(
+        results,
+        ctx,
+        year=year,
+        threshold=threshold,
+        effects=effects,
+        municipality=municipality,
+        comparison=comparison,
+    )
     html_path = out / f"raadsrapportage-{year}.html"
     pdf_path = out / f"raadsrapportage-{year}.pdf"
     html_path.write_text(document, encoding="utf-8")

@@ -14,6 +14,8 @@ What is calibrated, each from the table it is copied from (``hln_flows.csv`` and
   from elsewhere;
 * budgets per municipality (Tabel 2: SW-budget as subsidised work, re-integration budget as
   purchased provisions; the BUIG benefit budget of Tabel 1 is no re-integration cost item);
+* cost lines: the 2017 instrument costs of Tabel 6 (EUR 265,614) booked monthly per
+  municipality in proportion to its clients on 31-12-2016 (the report gives no split);
 * caseload per FTE of the SPW in 2017 (Tabel 7): candidates with a route open at each quarter
   end (234, 435, 482, 561) and 6.4 FTE of klantmanagers (the store keeps no FTE history, so
   only Q4 2017 reproduces: 561 / 6.4 = 88).
@@ -53,6 +55,8 @@ PARTICIPATION_BUDGET = {
 # Tabel 7: SPW clients at the end of each quarter of 2017 and the FTE in Q4.
 SPW_CLIENTS_2017 = (234, 435, 482, 561)
 SPW_FTE_Q4 = 6.4
+# Tabel 6: re-integration instruments bought in 2017 by the service, EUR (204 trajectories).
+INSTRUMENT_COSTS_2017 = 265_614
 INTERNAL_MOVES_PER_PAIR = 1
 MOVED, MOVED_IN, OTHER = "MOVED", "MOVED_IN", "OTHER"
 
@@ -301,6 +305,17 @@ def generate_regional(seed: int) -> SynthData:
     ]
     budget = pd.DataFrame(budget_rows, columns=["municipality_id", "year", "cost_item", "amount"])
     budget.insert(0, "id", np.arange(1, len(budget) + 1))
+    clients = sum(CLIENTS_2016.values())
+    cost_rows = [
+        (place_id, day(date(2017, month, 28)), round(
+            INSTRUMENT_COSTS_2017 * CLIENTS_2016[name] / clients / 12, 2))
+        for place_id, (name, _) in enumerate(MUNICIPALITIES, start=1)
+        for month in range(1, 13)
+    ]  # fmt: skip
+    cost_lines = pd.DataFrame(cost_rows, columns=["municipality_id", "booked_on", "amount"])
+    cost_lines.insert(0, "id", np.arange(1, len(cost_lines) + 1))
+    cost_lines["cost_item"] = "PROVISIONS"
+    cost_lines["description"] = "Re-integratie-instrumenten (Tabel 6)"
     data = SynthData()
     data.logins = org.logins
     for name, frame in (
@@ -314,6 +329,7 @@ def generate_regional(seed: int) -> SynthData:
         ("benefit_spell", spells),
         ("route", routes),
         ("budget", budget),
+        ("cost_line", cost_lines),
     ):
         data.add(name, frame)
     return data
