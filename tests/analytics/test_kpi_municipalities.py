@@ -76,7 +76,11 @@ def test_each_municipality_counts_a_move_as_outflow_and_inflow() -> None:
     snap = _snapshot()
     lisse = _flows(for_municipality(snap, 1))
     hillegom = _flows(for_municipality(snap, 2))
-    assert lisse == {("uitstroom", "MOVED"): 1, ("uitstroom", "WORK"): 1, ("uitstroom", "Totaal"): 2}
+    assert lisse == {
+        ("uitstroom", "MOVED"): 1,
+        ("uitstroom", "WORK"): 1,
+        ("uitstroom", "Totaal"): 2,
+    }
     assert hillegom == {
         ("instroom", "MOVED_IN"): 1,
         ("instroom", "COA_NEWCOMER"): 1,

@@ -79,8 +79,19 @@ def test_srg_per_municipality_refuses_a_municipality_without_code(
     import_folder(sqlite_url, EXAMPLE_FOLDER)  # the default municipality has no CBS code
     result = CliRunner().invoke(
         export_app,
-        ["srg-gemeenten", "--year", "2019", "--month", "10", "--berichtgevercode", "0001",
-         "--out", str(tmp_path), "--db", sqlite_url],  # fmt: skip
+        [
+            "srg-gemeenten",
+            "--year",
+            "2019",
+            "--month",
+            "10",
+            "--berichtgevercode",
+            "0001",
+            "--out",
+            str(tmp_path),
+            "--db",
+            sqlite_url,
+        ],
     )
     assert result.exit_code == 2
     assert "CBS-gemeentecode" in result.output and "Gemeente" in result.output
@@ -92,8 +103,19 @@ def test_srg_per_municipality_command_writes_each_file(sqlite_url: str, tmp_path
     engine.dispose()
     result = CliRunner().invoke(
         export_app,
-        ["srg-gemeenten", "--year", "2019", "--month", "10", "--berichtgevercode", "0001",
-         "--out", str(tmp_path), "--db", sqlite_url],  # fmt: skip
+        [
+            "srg-gemeenten",
+            "--year",
+            "2019",
+            "--month",
+            "10",
+            "--berichtgevercode",
+            "0001",
+            "--out",
+            str(tmp_path),
+            "--db",
+            sqlite_url,
+        ],
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == [

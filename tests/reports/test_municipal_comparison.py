@@ -74,8 +74,17 @@ def test_the_report_of_one_municipality_holds_its_figures_only(
 ) -> None:
     result = CliRunner().invoke(
         report_app,
-        ["--year", "2017", "--out", str(tmp_path), "--db", regional, "--zonder-effecten",
-         "--gemeente", "Lisse"],  # fmt: skip
+        [
+            "--year",
+            "2017",
+            "--out",
+            str(tmp_path),
+            "--db",
+            regional,
+            "--zonder-effecten",
+            "--gemeente",
+            "Lisse",
+        ],
     )
     assert result.exit_code == 0, result.output
     html = (tmp_path / "raadsrapportage-2017.html").read_text(encoding="utf-8")

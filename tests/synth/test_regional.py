@@ -83,7 +83,9 @@ def _flows(results: pd.DataFrame) -> dict[tuple[int, str, str], int]:
 def test_the_copied_flow_table_holds_the_printed_rows() -> None:
     flows = published_flows()
     lisse = flows[
-        (flows["municipality"] == "Lisse") & (flows["year"] == 2016) & (flows["code"] == "COA_NEWCOMER")
+        (flows["municipality"] == "Lisse")
+        & (flows["year"] == 2016)
+        & (flows["code"] == "COA_NEWCOMER")
     ]
     assert lisse["count"].tolist() == [LISSE_2016_COA_INFLOW]
     nwh = flows[

@@ -50,9 +50,7 @@ def restrict_to_municipality(snap: Snapshot, municipality_id: int) -> Snapshot:
     narrowed consistently, so every KPI computed on it is that municipality's figure."""
     dossiers = snap.dossiers
     own = (
-        dossiers[dossiers["municipality_id"] == municipality_id]
-        if not dossiers.empty
-        else dossiers
+        dossiers[dossiers["municipality_id"] == municipality_id] if not dossiers.empty else dossiers
     )
     homes = municipality_of_persons(dossiers)
     persons = set(homes[homes == municipality_id].index)
@@ -162,9 +160,11 @@ def _opening_reasons(dossiers: pd.DataFrame, spells: pd.DataFrame) -> pd.Series:
         dossiers[["dossier_id", "opened_on"]], on="dossier_id"
     )
     frame = frame[frame["start_date"] == frame["opened_on"]].dropna(subset=["inflow_reason"])
-    return frame.sort_values(["dossier_id", "inflow_reason"]).groupby("dossier_id")[
-        "inflow_reason"
-    ].first()
+    return (
+        frame.sort_values(["dossier_id", "inflow_reason"])
+        .groupby("dossier_id")["inflow_reason"]
+        .first()
+    )
 
 
 def flows_by_reason(

@@ -20,9 +20,14 @@ from werkpad.analytics.definitions import DEFAULT_SUCCESS, kpi_definitions
 from werkpad.analytics.targets import load_targets
 from werkpad.analytics.units import code_label, format_value, measure_unit
 from werkpad.config import database_url
-from werkpad.reports.compute import kpi_results, select_year, to_records, years_up_to
+from werkpad.reports.compute import (
+    kpi_results,
+    select_year,
+    service_comparison,
+    to_records,
+    years_up_to,
+)
 from werkpad.services.configuration import small_cell_threshold
-from werkpad.reports.compute import service_comparison
 from werkpad.services.municipalities import resolve_municipality
 from werkpad.store.db import make_engine, upgrade
 
@@ -95,9 +100,7 @@ def kpi_command(
     if as_json:
         payload = {
             "reference_date": ctx.reference_date.isoformat(),
-            "municipality": (
-                {"name": place.name, "cbs_code": place.cbs_code} if place else None
-            ),
+            "municipality": ({"name": place.name, "cbs_code": place.cbs_code} if place else None),
             "success_definition": ctx.success.label,
             "definitions": [vars(d) for d in kpi_definitions().values()],
             "results": [

@@ -140,7 +140,9 @@ def _row(
             target = record[column.target]
             found = keys[column.ref]
             lenient = column.ref == "municipalities"  # left empty for a single municipality
-            out.append("" if target is None else found.get(target, "") if lenient else found[target])
+            out.append(
+                "" if target is None else found.get(target, "") if lenient else found[target]
+            )
         elif column.json_key is not None:
             scores = record[column.target] or {}
             out.append(cell(scores.get(column.json_key)) if isinstance(scores, dict) else "")

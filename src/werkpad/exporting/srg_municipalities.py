@@ -37,8 +37,12 @@ def person_municipality(engine: Engine, day: pd.Timestamp) -> tuple[pd.Series, i
     the default municipality for everybody else."""
     dossiers = _frame(
         engine,
-        select(DossierMember.candidate_id, BenefitDossier.opened_on, BenefitDossier.id,
-               BenefitDossier.municipality_id)  # fmt: skip
+        select(
+            DossierMember.candidate_id,
+            BenefitDossier.opened_on,
+            BenefitDossier.id,
+            BenefitDossier.municipality_id,
+        )
         .join(BenefitDossier, BenefitDossier.id == DossierMember.dossier_id)
         .where(BenefitDossier.opened_on <= day.date()),
         ["person_id", "opened_on", "dossier_id", "municipality_id"],

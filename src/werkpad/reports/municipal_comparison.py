@@ -60,7 +60,10 @@ def _render(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
     def cell(value: object) -> str:
         if isinstance(value, str):
             return value
-        number = pd.to_numeric(value, errors="coerce")
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return ""
         return "" if pd.isna(number) else f"{int(number):,}".replace(",", ".")
 
     return [[str(r["label"]), *[cell(r[c]) for c in columns]] for _, r in frame.iterrows()]

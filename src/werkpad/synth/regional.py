@@ -87,8 +87,7 @@ def flow_targets() -> pd.DataFrame:
     gap = (totals["count"] - per_code.groupby(level=[0, 1, 2]).sum()).clip(lower=0)
     extra = gap[gap > 0].rename("count").reset_index().assign(code=OTHER)
     out = pd.concat([per_code.reset_index(), extra], ignore_index=True)
-    out = out.groupby(["municipality", "year", "direction", "code"], as_index=False)["count"].sum()
-    return out
+    return out.groupby(["municipality", "year", "direction", "code"])["count"].sum().reset_index()
 
 
 def _year_days(rng: np.random.Generator, year: int, n: int) -> np.ndarray:
@@ -146,14 +145,14 @@ def _histories(rng: np.random.Generator) -> list[_Dossier]:
         moves_in = {n: int(count(n, year, "inflow").get(MOVED_IN, 0)) for n in names}
         events: list[tuple[int, str, str, str, str | None]] = []  # day, kind, from, reason, to
         for source in names:
-            for target in names:
-                if source == target:
+            for destination in names:
+                if source == destination:
                     continue
-                k = min(INTERNAL_MOVES_PER_PAIR, moves_out[source], moves_in[target])
+                k = min(INTERNAL_MOVES_PER_PAIR, moves_out[source], moves_in[destination])
                 moves_out[source] -= k
-                moves_in[target] -= k
+                moves_in[destination] -= k
                 for when in _year_days(rng, year, k):
-                    events.append((int(when), "move", source, MOVED, target))
+                    events.append((int(when), "move", source, MOVED, destination))
         for name in names:
             for code, n in count(name, year, "inflow").items():
                 left = moves_in[name] if code == MOVED_IN else int(n)
@@ -166,13 +165,13 @@ def _histories(rng: np.random.Generator) -> list[_Dossier]:
         # Inflow before outflow on the same day, so a closing always finds an open dossier.
         order = {"in": 0, "move": 1, "out": 2}
         events.sort(key=lambda e: (e[0], order[e[1]], e[2], e[3]))
-        for when, kind, name, reason, target in events:
+        for when, kind, place, reason, target in events:
             if kind == "in":
                 dossiers.append(
                     _Dossier(
                         len(dossiers) + 1,
                         new_person(),
-                        place_id[name],
+                        place_id[place],
                         when,
                         inflow_reason=reason,
                     )
@@ -181,7 +180,7 @@ def _histories(rng: np.random.Generator) -> list[_Dossier]:
             running = [
                 d
                 for d in dossiers
-                if d.municipality == place_id[name] and d.closed is None and d.opened < when
+                if d.municipality == place_id[place] and d.closed is None and d.opened < when
             ]
             chosen = running[int(rng.integers(0, len(running)))]
             chosen.closed, chosen.end_reason = when - 1, reason
@@ -270,9 +269,11 @@ def generate_regional(seed: int) -> SynthData:
     first_opened = dossiers.groupby("candidate_id")["opened_on"].min()
     home = dossiers.sort_values("opened_on").groupby("candidate_id")["municipality_id"].last()
     candidates["registered_on"] = first_opened.reindex(candidates["id"]).to_numpy()
-    candidates["city"] = municipalities.set_index("id").loc[
-        home.reindex(candidates["id"]).to_numpy(), "name"
-    ].to_numpy()
+    candidates["city"] = (
+        municipalities.set_index("id")
+        .loc[home.reindex(candidates["id"]).to_numpy(), "name"]
+        .to_numpy()
+    )
     candidates["birth_date"] = np.minimum(
         candidates["birth_date"].to_numpy(), candidates["registered_on"].to_numpy() - 6575
     )

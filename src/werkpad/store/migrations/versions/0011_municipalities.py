@@ -29,9 +29,7 @@ _OWNED = ("benefit_dossier", "budget", "cost_line")
 
 def _default_id(conn: sa.Connection) -> int | None:
     """The default municipality's id when any owned table has rows (created if needed)."""
-    if not any(
-        conn.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() for table in _OWNED
-    ):
+    if not any(conn.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() for table in _OWNED):
         return None
     name, code = default_municipality()
     conn.execute(
