@@ -17,6 +17,7 @@ from werkpad.cli.effects import evaluate_app
 from werkpad.cli.exporting import export_app
 from werkpad.cli.importing import import_app
 from werkpad.cli.matching import match_app
+from werkpad.cli.municipalities import municipality_app
 from werkpad.cli.reports import kpi_app, report_app
 from werkpad.config import database_url
 from werkpad.store.db import make_engine, upgrade
@@ -37,6 +38,7 @@ def _mount_subcommands() -> None:
     app.add_typer(backup_app, name="backup")
     app.add_typer(restore_app, name="restore")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(municipality_app, name="gemeente")
 
 
 _mount_subcommands()
