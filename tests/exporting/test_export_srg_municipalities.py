@@ -91,7 +91,7 @@ def test_srg_per_municipality_refuses_a_municipality_without_code(
             str(tmp_path),
             "--db",
             sqlite_url,
-        ],  # fmt: skip
+        ],
     )
     assert result.exit_code == 2
     assert "CBS-gemeentecode" in result.output and "Gemeente" in result.output
@@ -115,7 +115,7 @@ def test_srg_per_municipality_command_writes_each_file(sqlite_url: str, tmp_path
             str(tmp_path),
             "--db",
             sqlite_url,
-        ],  # fmt: skip
+        ],
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == [

@@ -28,12 +28,14 @@ def _add_places(url: str) -> None:
 
 
 def _add_column(folder: Path, values: dict[str, str]) -> None:
+    """Fill the (empty) municipality cells of dossiers.csv for the given dossier numbers."""
     path = folder / "dossiers.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    out = [lines[0] + ",municipality"]
+    assert lines[0].endswith(",municipality")
+    out = [lines[0]]
     for line in lines[1:]:
         number = line.split(",", 1)[0]
-        out.append(f"{line},{values.get(number, '')}")
+        out.append(f"{line}{values.get(number, '')}")
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 

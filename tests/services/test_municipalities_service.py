@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-
 from tests import factories as f
+
 from werkpad.domain.errors import ValidationFailed
 from werkpad.services.municipalities import (
     add_municipality,

@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from werkpad.store.db import alembic_config, transaction, session_factory
+from werkpad.store.db import alembic_config, session_factory, transaction
 from werkpad.store.models import BenefitDossier, Budget, CostLine, Municipality
 
 
@@ -34,7 +34,8 @@ def test_upgrade_puts_existing_dossiers_budgets_and_cost_lines_in_one_default_mu
     with engine.begin() as conn:
         conn.execute(
             sa.text(
-                "INSERT INTO benefit_dossier (dossier_number, opened_on) VALUES ('D1', '2017-01-02')"
+                "INSERT INTO benefit_dossier (dossier_number, opened_on) "
+                "VALUES ('D1', '2017-01-02')"
             )
         )
         conn.execute(
@@ -42,7 +43,8 @@ def test_upgrade_puts_existing_dossiers_budgets_and_cost_lines_in_one_default_mu
         )
         conn.execute(
             sa.text(
-                "INSERT INTO cost_line (booked_on, cost_item, amount) VALUES ('2017-02-01', 'BUIG', 5)"
+                "INSERT INTO cost_line (booked_on, cost_item, amount) "
+                "VALUES ('2017-02-01', 'BUIG', 5)"
             )
         )
     command.upgrade(alembic_config(engine), "head")

@@ -17,6 +17,7 @@ from werkpad.cli.effects import evaluate_app
 from werkpad.cli.exporting import export_app
 from werkpad.cli.importing import import_app
 from werkpad.cli.matching import match_app
+from werkpad.cli.municipalities import municipality_app
 from werkpad.cli.outbox import outbox_app
 from werkpad.cli.reports import kpi_app, report_app
 from werkpad.config import database_url
@@ -39,6 +40,7 @@ def _mount_subcommands() -> None:
     app.add_typer(restore_app, name="restore")
     app.add_typer(audit_app, name="audit")
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(municipality_app, name="gemeente")
 
 
 _mount_subcommands()

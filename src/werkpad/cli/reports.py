@@ -20,7 +20,13 @@ from werkpad.analytics.definitions import DEFAULT_SUCCESS, kpi_definitions
 from werkpad.analytics.targets import load_targets
 from werkpad.analytics.units import code_label, format_value, measure_unit
 from werkpad.config import database_url
-from werkpad.reports.compute import kpi_results, select_year, to_records, years_up_to
+from werkpad.reports.compute import (
+    kpi_results,
+    select_year,
+    service_comparison,
+    to_records,
+    years_up_to,
+)
 from werkpad.services.configuration import small_cell_threshold
 from werkpad.services.municipalities import resolve_municipality
 from werkpad.services.team_intensity import team_names
@@ -148,6 +154,12 @@ def report_command(
             "--effecten/--zonder-effecten", help="Hoofdstuk effectmeting (duurt enkele seconden)"
         ),
     ] = True,
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            "--municipality", "--gemeente", help="Alleen deze gemeente (CBS-code of naam)"
+        ),
+    ] = None,
 ) -> None:
     """Maak de raadsrapportage over YEAR (met de drie jaren ervoor als trend). Kleine aantallen
     worden verborgen volgens de drempel die de beheerder in de instellingen heeft gezet."""
@@ -158,11 +170,19 @@ def report_command(
     upgrade(engine)  # an older database gets the newest schema before it is read
     try:
         ref = _peildatum(peildatum)
+        place = resolve_municipality(engine, municipality)
         snap, ctx, results = kpi_results(
-            engine, reference_date=ref, years=years_up_to(year), success=succes
+            engine,
+            reference_date=ref,
+            years=years_up_to(year),
+            success=succes,
+            municipality_id=place.id if place else None,
         )
         threshold = small_cell_threshold(engine)
         teams = team_names(engine)
+        comparison = (
+            [] if place else service_comparison(engine, ctx.reference_date, year, threshold)
+        )
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
@@ -170,6 +190,14 @@ def report_command(
         engine.dispose()
     effects = effect_summaries(snap) if effecten else None
     html_path, pdf_path = write_report(
-        results, ctx, year=year, out=out, threshold=threshold, effects=effects, team_names=teams
+        results,
+        ctx,
+        year=year,
+        out=out,
+        threshold=threshold,
+        effects=effects,
+        team_names=teams,
+        municipality=place.name if place else None,
+        comparison=comparison,
     )
     console.print(f"Rapport geschreven: {html_path} en {pdf_path}")

@@ -42,7 +42,7 @@ def person_municipality(engine: Engine, day: pd.Timestamp) -> tuple[pd.Series, i
             BenefitDossier.opened_on,
             BenefitDossier.id,
             BenefitDossier.municipality_id,
-        )  # fmt: skip
+        )
         .join(BenefitDossier, BenefitDossier.id == DossierMember.dossier_id)
         .where(BenefitDossier.opened_on <= day.date()),
         ["person_id", "opened_on", "dossier_id", "municipality_id"],

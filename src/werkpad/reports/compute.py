@@ -10,9 +10,15 @@ from sqlalchemy import Engine
 
 from werkpad.analytics.kpis import KpiContext, compute_kpis
 from werkpad.analytics.snapshot import Snapshot
+from werkpad.reports.municipal_comparison import (
+    ComparisonTable,
+    clients_side_by_side,
+    flows_side_by_side,
+)
 from werkpad.services.clock import Clock
 from werkpad.services.figures import Figures
 from werkpad.services.indicator_settings import kpi_settings
+from werkpad.services.municipalities import list_municipalities
 
 
 def kpi_results(
@@ -53,3 +59,40 @@ def to_records(results: pd.DataFrame) -> list[dict[str, object]]:
     """JSON-ready rows: NaN becomes None."""
     clean = results.astype(object).where(results.notna(), None)
     return clean.to_dict(orient="records")  # type: ignore[return-value]
+
+
+COMPARED_KPIS = ("inflow_outflow_by_reason", "caseload_net_change")
+
+
+def service_comparison(
+    engine: Engine,
+    reference_date: date,
+    year: int,
+    threshold: int,
+    *,
+    figures: Figures | None = None,
+) -> list[ComparisonTable]:
+    """The service's municipalities side by side with its total (empty for a single
+    municipality): flows by reason and clients at year end, suppressed across all columns."""
+    places = list_municipalities(engine)
+    if len(places) <= 1:
+        return []
+    figures = figures or Figures(engine)
+    years = years_up_to(year)
+
+    def results(municipality_id: int | None) -> pd.DataFrame:
+        return kpi_results(
+            engine,
+            reference_date=reference_date,
+            years=years,
+            ids=COMPARED_KPIS,
+            figures=figures,
+            municipality_id=municipality_id,
+        )[2]
+
+    per_place = {m.name: results(m.id) for m in places}
+    service = results(None)
+    return [
+        flows_side_by_side(per_place, service, year=year, threshold=threshold),
+        clients_side_by_side(per_place, service, year=year, threshold=threshold),
+    ]

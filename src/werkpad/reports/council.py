@@ -26,6 +26,7 @@ from werkpad.domain.codelists import code_list
 from werkpad.domain.formatting import dutch_number
 from werkpad.reports.charts import bar_chart_svg
 from werkpad.reports.effects_chapter import EffectSummary, chapter_html
+from werkpad.reports.municipal_comparison import ComparisonTable
 from werkpad.reports.recommendations import report_chapter
 from werkpad.reports.tables import BUDGET_LINES, PublishedTable, publish, table
 
@@ -298,11 +299,15 @@ def build_html(
     threshold: int = DEFAULT_THRESHOLD,
     effects: Sequence[EffectSummary] | None = None,
     team_names: Mapping[int, str] | None = None,
+    municipality: str | None = None,
+    comparison: Sequence[ComparisonTable] = (),
 ) -> str:
     """The whole report as one HTML document (no external files, no scripts), from the
     template ``templates/council.html``. ``threshold`` is the municipality's small-cell
     threshold; ``effects`` (from ``effects_chapter.effect_summaries``) adds the effectiveness
-    chapter. ``team_names`` labels the teams of the contact intensity (id -> name)."""
+    chapter. ``team_names`` labels the teams of the contact intensity (id -> name).
+    ``municipality`` names the one municipality of the service the figures are of;
+    ``comparison`` (``municipal_comparison``) sets the service's municipalities side by side."""
     tables = _Tables(threshold)
     return TEMPLATES.get_template("council.html").render(
         css=CSS,
@@ -316,6 +321,8 @@ def build_html(
         charts=trend_charts(results, ctx),
         effects=chapter_html(effects, threshold) if effects else "",
         recommendations=recommendation_tables(results, ctx, year, tables, team_names or {}),
+        municipality=municipality,
+        comparison=list(comparison),
     )
 
 
@@ -328,11 +335,20 @@ def write_report(
     threshold: int = DEFAULT_THRESHOLD,
     effects: Sequence[EffectSummary] | None = None,
     team_names: Mapping[int, str] | None = None,
+    municipality: str | None = None,
+    comparison: Sequence[ComparisonTable] = (),
 ) -> tuple[Path, Path]:
     """Write ``raadsrapportage-YEAR.html`` and ``.pdf`` into ``out``; returns both paths."""
     out.mkdir(parents=True, exist_ok=True)
     document = build_html(
-        results, ctx, year=year, threshold=threshold, effects=effects, team_names=team_names
+        results,
+        ctx,
+        year=year,
+        threshold=threshold,
+        effects=effects,
+        team_names=team_names,
+        municipality=municipality,
+        comparison=comparison,
     )
     html_path = out / f"raadsrapportage-{year}.html"
     pdf_path = out / f"raadsrapportage-{year}.pdf"

@@ -812,7 +812,7 @@ def ensure_default_municipality(conn: Any) -> int:
     found = conn.execute(statement.limit(1)).scalar()
     if found is None:
         name, code = default_municipality()
-        conn.execute(insert(table).values(name=name, cbs_code=code, is_default=True))
+        conn.execute(insert(Municipality).values(name=name, cbs_code=code, is_default=True))
         found = conn.execute(statement.limit(1)).scalar_one()
     return int(found)
 

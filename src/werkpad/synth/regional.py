@@ -14,6 +14,8 @@ What is calibrated, each from the table it is copied from (``hln_flows.csv`` and
   from elsewhere;
 * budgets per municipality (Tabel 2: SW-budget as subsidised work, re-integration budget as
   purchased provisions; the BUIG benefit budget of Tabel 1 is no re-integration cost item);
+* cost lines: the 2017 instrument costs of Tabel 6 (EUR 265,614) booked monthly per
+  municipality in proportion to its clients on 31-12-2016 (the report gives no split);
 * caseload per FTE of the SPW in 2017 (Tabel 7): candidates with a route open at each quarter
   end (234, 435, 482, 561) and 6.4 FTE of klantmanagers (the store keeps no FTE history, so
   only Q4 2017 reproduces: 561 / 6.4 = 88).
@@ -53,6 +55,8 @@ PARTICIPATION_BUDGET = {
 # Tabel 7: SPW clients at the end of each quarter of 2017 and the FTE in Q4.
 SPW_CLIENTS_2017 = (234, 435, 482, 561)
 SPW_FTE_Q4 = 6.4
+# Tabel 6: re-integration instruments bought in 2017 by the service, EUR (204 trajectories).
+INSTRUMENT_COSTS_2017 = 265_614
 INTERNAL_MOVES_PER_PAIR = 1
 MOVED, MOVED_IN, OTHER = "MOVED", "MOVED_IN", "OTHER"
 
@@ -83,8 +87,7 @@ def flow_targets() -> pd.DataFrame:
     gap = (totals["count"] - per_code.groupby(level=[0, 1, 2]).sum()).clip(lower=0)
     extra = gap[gap > 0].rename("count").reset_index().assign(code=OTHER)
     out = pd.concat([per_code.reset_index(), extra], ignore_index=True)
-    out = out.groupby(["municipality", "year", "direction", "code"], as_index=False)["count"].sum()
-    return out
+    return out.groupby(["municipality", "year", "direction", "code"])["count"].sum().reset_index()
 
 
 def _year_days(rng: np.random.Generator, year: int, n: int) -> np.ndarray:
@@ -142,14 +145,14 @@ def _histories(rng: np.random.Generator) -> list[_Dossier]:
         moves_in = {n: int(count(n, year, "inflow").get(MOVED_IN, 0)) for n in names}
         events: list[tuple[int, str, str, str, str | None]] = []  # day, kind, from, reason, to
         for source in names:
-            for target in names:
-                if source == target:
+            for destination in names:
+                if source == destination:
                     continue
-                k = min(INTERNAL_MOVES_PER_PAIR, moves_out[source], moves_in[target])
+                k = min(INTERNAL_MOVES_PER_PAIR, moves_out[source], moves_in[destination])
                 moves_out[source] -= k
-                moves_in[target] -= k
+                moves_in[destination] -= k
                 for when in _year_days(rng, year, k):
-                    events.append((int(when), "move", source, MOVED, target))
+                    events.append((int(when), "move", source, MOVED, destination))
         for name in names:
             for code, n in count(name, year, "inflow").items():
                 left = moves_in[name] if code == MOVED_IN else int(n)
@@ -162,13 +165,13 @@ def _histories(rng: np.random.Generator) -> list[_Dossier]:
         # Inflow before outflow on the same day, so a closing always finds an open dossier.
         order = {"in": 0, "move": 1, "out": 2}
         events.sort(key=lambda e: (e[0], order[e[1]], e[2], e[3]))
-        for when, kind, name, reason, target in events:
+        for when, kind, place, reason, target in events:
             if kind == "in":
                 dossiers.append(
                     _Dossier(
                         len(dossiers) + 1,
                         new_person(),
-                        place_id[name],
+                        place_id[place],
                         when,
                         inflow_reason=reason,
                     )
@@ -177,7 +180,7 @@ def _histories(rng: np.random.Generator) -> list[_Dossier]:
             running = [
                 d
                 for d in dossiers
-                if d.municipality == place_id[name] and d.closed is None and d.opened < when
+                if d.municipality == place_id[place] and d.closed is None and d.opened < when
             ]
             chosen = running[int(rng.integers(0, len(running)))]
             chosen.closed, chosen.end_reason = when - 1, reason
@@ -303,6 +306,17 @@ def generate_regional(seed: int) -> SynthData:
     ]
     budget = pd.DataFrame(budget_rows, columns=["municipality_id", "year", "cost_item", "amount"])
     budget.insert(0, "id", np.arange(1, len(budget) + 1))
+    clients = sum(CLIENTS_2016.values())
+    cost_rows = [
+        (place_id, day(date(2017, month, 28)), round(
+            INSTRUMENT_COSTS_2017 * CLIENTS_2016[name] / clients / 12, 2))
+        for place_id, (name, _) in enumerate(MUNICIPALITIES, start=1)
+        for month in range(1, 13)
+    ]  # fmt: skip
+    cost_lines = pd.DataFrame(cost_rows, columns=["municipality_id", "booked_on", "amount"])
+    cost_lines.insert(0, "id", np.arange(1, len(cost_lines) + 1))
+    cost_lines["cost_item"] = "PROVISIONS"
+    cost_lines["description"] = "Re-integratie-instrumenten (Tabel 6)"
     data = SynthData()
     data.logins = org.logins
     for name, frame in (
@@ -316,6 +330,7 @@ def generate_regional(seed: int) -> SynthData:
         ("benefit_spell", spells),
         ("route", routes),
         ("budget", budget),
+        ("cost_line", cost_lines),
     ):
         data.add(name, frame)
     return data

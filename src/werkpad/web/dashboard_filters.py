@@ -23,6 +23,7 @@ class Filters:
     team_id: int | None = None
     segment: str | None = None
     success: str = DEFAULT_SUCCESS
+    municipality_id: int | None = None  # one municipality of the service (docs/municipalities.md)
 
     @property
     def years(self) -> list[int]:
@@ -46,6 +47,8 @@ class Filters:
             values["team"] = str(self.team_id)
         if self.segment:
             values["segment"] = self.segment
+        if self.municipality_id is not None:
+            values["gemeente"] = str(self.municipality_id)
         return values
 
     def query(self, **extra: str | int) -> str:

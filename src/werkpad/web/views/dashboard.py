@@ -4,6 +4,8 @@ boards come from the figures service (``services.figures``), which knows when th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine, select
@@ -24,6 +26,7 @@ from werkpad.web.dashboard_filters import (
     parse_reference_date,
 )
 from werkpad.web.dashboard_panels import ViewOptions, build_board, headlines
+from werkpad.web.municipality_scope import choose_municipality
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -71,7 +74,9 @@ def resolve_filters(
     request: Request, figures: FiguresView | None = None
 ) -> tuple[Filters, list[str], Snapshot, dict[int, str]]:
     """Filters from the query string, with messages for invalid values, the snapshot they
-    apply to (from ``figures``, default: this request's) and the team names."""
+    apply to (from ``figures``, default: this request's) and the team names. The snapshot is
+    that of the chosen municipality, or of the user's municipality scope
+    (``web.municipality_scope``)."""
     state = request.app.state
     figures = figures or figures_view(request)
     params = dict(request.query_params)
@@ -80,6 +85,12 @@ def resolve_filters(
     teams = team_names(state.engine)
     default = default_period(reference_date, first_route_year(snap))
     filters, errors = parse_filters(params, reference_date, default, team_ids=set(teams))
+    place = choose_municipality(request, request.state.user, state.engine)
+    request.state.municipality_choice = place
+    if place.error:
+        errors.append(place.error)
+    filters = replace(filters, municipality_id=place.municipality_id)
+    snap = figures.municipal_snapshot(reference_date, place.municipality_id)
     return filters, ([error] if error else []) + errors, snap, teams
 
 
@@ -117,5 +128,6 @@ def dashboard(
             if filters.segment
             else None,
             "successes": list(success_definitions().values()),
+            "municipality_choice": request.state.municipality_choice,
         },
     )

@@ -47,6 +47,7 @@ from werkpad.services.figures import FiguresView
 from werkpad.services.plans import provision_type_names
 from werkpad.store.models import User
 from werkpad.web.auth import require_role
+from werkpad.web.errors import Forbidden
 from werkpad.web.templating import templates
 from werkpad.web.views.dashboard import figures_view, suppression_threshold
 
@@ -238,6 +239,8 @@ def effects_page(
     methode: str = "psm",
     user: User = Depends(require_role(*EFFECT_ROLES)),
 ) -> Response:
+    if user.municipality_id is not None:
+        raise Forbidden  # effect estimates are figures of the whole service
     outcome, _, window = uitkomst.partition(":")
     uitkomst, venster = outcome, window or venster
     figures = figures_view(request)
