@@ -36,6 +36,15 @@ CASE_ANY_TEAM = {KM, KM_B, TL}
 EXPECTED: dict[str, set[str] | str] = {
     "/": set(LOGGED_IN),  # redirects to the role's start page
     "/login": PUBLIC,
+    # The login's later steps (issue 15): without an open step they show the login form.
+    "/login/code": PUBLIC,
+    "/login/instellen": PUBLIC,
+    "/login/nieuw-wachtwoord": PUBLIC,
+    # Mijn account: every user's own password and second factor.
+    "/account": set(LOGGED_IN),
+    "/account/tweestapsverificatie": set(LOGGED_IN),
+    # The page a beheerder's one-time password link opens (an unknown token: the login form).
+    "/wachtwoord-herstellen/{token}": PUBLIC,
     "/favicon.ico": PUBLIC,
     "/static/plotly.min.js": PUBLIC,
     "/healthz": PUBLIC,  # for the reverse proxy: no personal data, no audit row
@@ -96,6 +105,7 @@ class Ids:
     vacancy_id: int
     object_id: int  # the record a correction page opens: the candidate's personal data
     object_type: str = "candidate"
+    token: str = "geen-geldige-link"  # a password link (issue 15)
 
 
 def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
@@ -224,6 +234,15 @@ def test_anonymous_visitors_are_sent_to_login_and_see_nothing(
 
 EXPECTED_POST: dict[str, set[str] | str] = {
     "/login": PUBLIC,
+    "/login/code": PUBLIC,
+    "/login/instellen": PUBLIC,
+    "/login/nieuw-wachtwoord": PUBLIC,
+    "/account/wachtwoord": set(LOGGED_IN),
+    "/account/tweestapsverificatie": set(LOGGED_IN),
+    "/account/tweestapsverificatie/uit": set(LOGGED_IN),
+    "/account/herstelcodes": set(LOGGED_IN),
+    "/wachtwoord-herstellen/{token}": PUBLIC,
+    "/beheer/herstellink/{user_id}": {BEHEER},
     "/logout": set(LOGGED_IN),
     "/kandidaten/nieuw": CASE_ANY_TEAM,
     "/kandidaten/{candidate_id}/{name}": CASE,

@@ -738,3 +738,67 @@ class WebSession(Base):
     flash: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship()
+
+
+# --- sign-in, second factor and passwords (issue 15) ---
+
+
+class UserCredential(Base):
+    """A user's second factor and password state, beside ``app_user`` (one row per user, made
+    when first needed). ``totp_secret`` is set once an enrolment is confirmed with a code;
+    ``totp_last_step`` is the 30-second step of the last accepted code, so a code works once."""
+
+    __tablename__ = "user_credential"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code for the second factor; only its SHA-256 hash is kept."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginChallenge(Base):
+    """A login between its steps: the password was right, the second factor (or its
+    enrolment, ``stage`` ENROL) is still to come. The browser holds a random token in a
+    short-lived cookie; the table keeps its hash. It ends on success, after too many wrong
+    codes, or when it is older than a few minutes."""
+
+    __tablename__ = "login_challenge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    next_path: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class PasswordReset(Base):
+    """A one-time link the beheerder made for a user to set a new password: only the hash of
+    its token is kept; it expires and works once."""
+
+    __tablename__ = "password_reset"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

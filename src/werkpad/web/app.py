@@ -32,6 +32,7 @@ from werkpad.web.security import (
 from werkpad.web.static_assets import plotly_js
 from werkpad.web.templating import templates
 from werkpad.web.views import (
+    account,
     admin,
     api,
     candidate,
@@ -43,7 +44,9 @@ from werkpad.web.views import (
     employers,
     health,
     login,
+    login_steps,
     matching,
+    password_reset,
     team,
     vacancies,
 )
@@ -78,6 +81,9 @@ def install_access_log_filter() -> None:
 PAGE_ROUTERS = (
     health.router,
     login.router,
+    login_steps.router,
+    account.router,
+    password_reset.router,
     caseload.router,
     candidate.router,
     chain.router,
