@@ -45,6 +45,11 @@ EXPECTED: dict[str, set[str] | str] = {
     "/account/tweestapsverificatie": set(LOGGED_IN),
     # The page a beheerder's one-time password link opens (an unknown token: the login form).
     "/wachtwoord-herstellen/{token}": PUBLIC,
+    # Roles (four-eyes for beheerder) and break-the-glass access (issue 15). The form opens
+    # for a file outside one's team (KM_B); within the team it links to the file.
+    "/beheer/rollen": {BEHEER},
+    "/noodtoegang/{candidate_id}": CASE_ANY_TEAM,
+    "/team/noodtoegang": {TL},
     "/favicon.ico": PUBLIC,
     "/static/plotly.min.js": PUBLIC,
     "/healthz": PUBLIC,  # for the reverse proxy: no personal data, no audit row
@@ -243,6 +248,10 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/account/herstelcodes": set(LOGGED_IN),
     "/wachtwoord-herstellen/{token}": PUBLIC,
     "/beheer/herstellink/{user_id}": {BEHEER},
+    "/beheer/rollen/{user_id}": {BEHEER},
+    "/beheer/rollen/verzoek/{change_id}/{decision}": {BEHEER},
+    "/noodtoegang/{candidate_id}": CASE_ANY_TEAM,
+    "/team/noodtoegang/gezien": {TL},
     "/logout": set(LOGGED_IN),
     "/kandidaten/nieuw": CASE_ANY_TEAM,
     "/kandidaten/{candidate_id}/{name}": CASE,
@@ -269,7 +278,14 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/beheer/teams": {BEHEER},
     "/beheer/instellingen": {BEHEER},
 }
-POST_NAMES = {"name": "contact", "action": "uitschakelen", "object_id": "1", "proposal_id": "1"}
+POST_NAMES = {
+    "name": "contact",
+    "action": "uitschakelen",
+    "object_id": "1",
+    "proposal_id": "1",
+    "change_id": "1",
+    "decision": "goedkeuren",
+}
 
 
 def get_post_routes(url: str) -> list[str]:

@@ -802,3 +802,45 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RoleChange(Base):
+    """A change of a user's role by a beheerder. Giving the beheerder role waits (PENDING)
+    until a second beheerder approves it (four-eyes); other changes apply at once (APPLIED)."""
+
+    __tablename__ = "role_change"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('PENDING','APPLIED','REJECTED')", name="role_change_state_known"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    from_role: Mapped[str] = mapped_column(String(20))
+    to_role: Mapped[str] = mapped_column(String(20))
+    to_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    state: Mapped[str] = mapped_column(String(10))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+
+class BreakGlass(Base):
+    """ "Break the glass": a case worker opened a file outside their team, with a stated reason,
+    for ``BREAK_GLASS_HOURS``; shown to the teamleider of the file's team."""
+
+    __tablename__ = "break_glass"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    seen_by_teamleider_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

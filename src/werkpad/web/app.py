@@ -47,6 +47,7 @@ from werkpad.web.views import (
     login_steps,
     matching,
     password_reset,
+    roles,
     team,
     vacancies,
 )
@@ -84,6 +85,7 @@ PAGE_ROUTERS = (
     login_steps.router,
     account.router,
     password_reset.router,
+    roles.router,
     caseload.router,
     candidate.router,
     chain.router,
