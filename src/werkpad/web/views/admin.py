@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "DUPLICATE_CHECK": "Dubbelcheck",
 }
 OBJECT_LABELS = {
+    "inzage": "inzage-export",
     "candidate": "kandidaat",
     "route": "route",
     "app_user": "gebruiker",
