@@ -17,7 +17,7 @@ from werkpad.cli.effects import evaluate_app
 from werkpad.cli.exporting import export_app
 from werkpad.cli.importing import import_app
 from werkpad.cli.matching import match_app
-from werkpad.cli.privacy import privacy_app
+from werkpad.cli.privacy import privacy_app, retention_command
 from werkpad.cli.reports import kpi_app, report_app
 from werkpad.cli.users import user_app
 from werkpad.config import database_url
@@ -41,6 +41,7 @@ def _mount_subcommands() -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(user_app, name="user")
     app.add_typer(privacy_app, name="privacy")
+    app.command("retention")(retention_command)
 
 
 _mount_subcommands()

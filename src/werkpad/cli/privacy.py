@@ -6,7 +6,7 @@ Mount in ``werkpad.cli`` with ``app.add_typer(privacy_app, name="privacy")``.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +17,7 @@ from werkpad.cli.audit_trail import record_cli, where
 from werkpad.config import database_url
 from werkpad.protected.modes import open_private
 from werkpad.services.inzage import person_export
+from werkpad.services.retention import PERIODS
 from werkpad.store.db import make_engine, session_factory
 
 privacy_app = typer.Typer(help="Privacy: inzageverzoeken.", no_args_is_help=True)
@@ -66,3 +67,52 @@ def inzage(
     finally:
         engine.dispose()
     console.print(f"Inzage van kandidaat {candidate_id}: {rows} rijen geschreven.")
+
+
+def _periods(items: list[str]) -> dict[str, int]:
+    periods: dict[str, int] = {}
+    for item in items:
+        name, _, days = item.partition("=")
+        if name not in PERIODS or not days.isdigit() or int(days) < 1:
+            raise typer.BadParameter(
+                f"'{item}': gebruik SOORT=DAGEN met SOORT uit {', '.join(PERIODS)}"
+            )
+        periods[name] = int(days)
+    return periods
+
+
+def retention_command(
+    apply: Annotated[
+        bool, typer.Option("--apply/--dry-run", help="Uitvoeren, of alleen tonen (standaard)")
+    ] = False,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Rekenen alsof het deze dag is (JJJJ-MM-DD)")
+    ] = None,
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", help="Bewaartermijn per soort, bijv. kandidaat=1825 (dagen)"),
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
+) -> None:
+    """Pseudonimiseer of verwijder gegevens voorbij hun bewaartermijn (docs/security.md)."""
+    from werkpad.services.clock import Clock
+    from werkpad.services.retention import apply_retention, plan_retention
+    from werkpad.store.db import transaction
+
+    periods = _periods(period or [])
+    engine = make_engine(database_url(db))
+    try:
+        day = date.fromisoformat(today) if today else Clock(engine).today()
+    except ValueError as error:
+        raise typer.BadParameter(f"'{today}' is geen datum (JJJJ-MM-DD)") from error
+    now = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        with transaction(session_factory(engine)) as session:
+            if apply:
+                plan = apply_retention(session, day, now, periods)
+            else:
+                plan = plan_retention(session, day, now, periods)
+    finally:
+        engine.dispose()
+    verb = "Uitgevoerd" if apply else "Proefdraai (er is niets gewijzigd)"
+    console.print(f"{verb}, peildatum {day.isoformat()}: {plan.summary()}.")

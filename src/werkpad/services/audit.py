@@ -150,7 +150,7 @@ def search_audit(session: Session, query: AuditQuery) -> AuditPage:
     return AuditPage(list(entries), int(total), query.page, query.page_size)
 
 
-CLI_ACTIONS = ("IMPORT", "EXPORT", "BACKUP", "RESTORE", "CREATE")
+CLI_ACTIONS = ("IMPORT", "EXPORT", "BACKUP", "RESTORE", "CREATE", "PRUNE")
 
 
 def operator_name() -> str:
