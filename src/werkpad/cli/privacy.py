@@ -116,3 +116,29 @@ def retention_command(
         engine.dispose()
     verb = "Uitgevoerd" if apply else "Proefdraai (er is niets gewijzigd)"
     console.print(f"{verb}, peildatum {day.isoformat()}: {plan.summary()}.")
+
+
+@privacy_app.command("register")
+def register(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Markdown-bestand (anders scherm)")
+    ] = None,
+    controller: Annotated[
+        str, typer.Option("--verantwoordelijke", help="Naam van de verwerkingsverantwoordelijke")
+    ] = "",
+    db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
+) -> None:
+    """Verwerkingsregister (art. 30 AVG) en DPIA-opzet, gemaakt uit deze installatie."""
+    from werkpad.services.privacy_register import register_markdown
+
+    engine = make_engine(database_url(db))
+    try:
+        with session_factory(engine)() as session:
+            text = register_markdown(session, today=datetime.now(UTC).date(), controller=controller)
+    finally:
+        engine.dispose()
+    if out is None:
+        typer.echo(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"Verwerkingsregister geschreven naar {out}.")
