@@ -179,4 +179,5 @@ def test_cli_backup_needs_a_key_refuses_overwrite_and_overwrites_when_asked(
     forced = runner.invoke(app, [*args, "--overwrite"])
     assert forced.exit_code == 0, forced.output
     assert out.read_bytes() != first
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0  # the same, by its other name
     assert not os.path.exists(str(out) + ".onvolledig")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("WERKPAD_CHROMIUM", "/usr/bin/chromium")
@@ -37,6 +39,16 @@ class DemoSite:
     logins: tuple[tuple[str, str, str], ...]
     # The server's database, for tests that check what a step wrote (or did not write).
     database_url: str = ""
+    # username -> TOTP secret of the demo accounts whose role signs in with a second factor.
+    totp_secrets: dict[str, str] = field(default_factory=dict)
+    # username -> the last 30-second step whose code was used (a code works once).
+    used_steps: dict[str, int] = field(default_factory=dict)
+
+    def code_for(self, username: str) -> str:
+        """A TOTP code for ``username`` the server has not accepted yet."""
+        step = max(int(time.time()) // 30, self.used_steps.get(username, -1) + 1)
+        self.used_steps[username] = step
+        return pyotp.TOTP(self.totp_secrets[username]).at(step * 30)
 
     def credentials(self, role: str) -> tuple[str, str]:
         """Username and password of an account with ``role`` (the one named after it if any)."""
@@ -65,6 +77,10 @@ class Visitor:
         self.page.fill("input[name=password]", real_password if password is None else password)
         self.page.get_by_role("button", name="Inloggen").click()
         self.page.wait_for_load_state("networkidle")
+        if self.page.url.endswith("/login/code") and username in self.site.totp_secrets:
+            self.page.fill("input[name=code]", self.site.code_for(username))
+            self.page.get_by_role("button", name="Controleren").click()
+            self.page.wait_for_load_state("networkidle")
 
     def open(self, path: str) -> None:
         self.page.goto(self.site.url(path))

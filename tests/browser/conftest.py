@@ -30,12 +30,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _build_municipality(url: str) -> tuple[tuple[str, str, str], ...]:
-    """What ``werkpad synth --scale small --seed 7`` builds, demo clock included; returns the
-    demo logins, which only the in-process call hands back."""
+def _build_municipality(url: str) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+    """What ``werkpad demo`` builds at ``--scale small --seed 7``, demo clock and the demo
+    beheerder's and analist's second factor included; returns the demo logins and their TOTP
+    secrets, which only the in-process call hands back."""
     from rich.console import Console
 
     from werkpad.services.clock import freeze_today
+    from werkpad.services.second_factor import enrol_demo_second_factors
     from werkpad.synth import REFERENCE_DATE, run_synth
 
     engine = make_engine(url)
@@ -46,9 +48,10 @@ def _build_municipality(url: str) -> tuple[tuple[str, str, str], ...]:
         )
         with transaction(session_factory(engine)) as session:
             freeze_today(session, REFERENCE_DATE)
+            totp = enrol_demo_second_factors(session, [str(u) for u, _, _ in summary.logins])
     finally:
         engine.dispose()
-    return tuple((str(u), str(p), str(r)) for u, p, r in summary.logins)
+    return tuple((str(u), str(p), str(r)) for u, p, r in summary.logins), totp
 
 
 def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -74,7 +77,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     """``werkpad serve`` over a small municipality (seed 7) in a temporary SQLite file."""
     workdir = tmp_path_factory.mktemp("demo-site")
     url = f"sqlite:///{workdir / 'werkpad.db'}"
-    logins = _build_municipality(url)
+    logins, totp = _build_municipality(url)
     port = _free_port()
     log = workdir / "server.log"
     with log.open("wb") as out:
@@ -100,7 +103,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(base_url, server, log)
-        yield DemoSite(base_url=base_url, logins=logins, database_url=url)
+        yield DemoSite(base_url=base_url, logins=logins, database_url=url, totp_secrets=totp)
     finally:
         server.terminate()
         try:

@@ -336,7 +336,9 @@ def test_beheerder_creates_a_team_and_a_klantmanager_in_the_browser(visitor: Vis
     page.fill("#user-password", "kort")
     page.get_by_role("button", name="Gebruiker aanmaken").click()
     page.wait_for_load_state("networkidle")
-    expect(page.locator("#user-password-error")).to_have_text("Wachtwoord: minimaal 12 tekens.")
+    expect(page.locator("#user-password-error")).to_have_text(
+        "Kies een wachtwoord van minimaal 12 tekens."
+    )
     expect(page.locator("#user-full_name")).to_have_value("Bram Browser")
     page.fill("#user-password", "een-lang-eerste-wachtwoord")
     page.get_by_role("button", name="Gebruiker aanmaken").click()

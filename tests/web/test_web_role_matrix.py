@@ -48,6 +48,20 @@ CASE_ANY_TEAM = {KM, KM_B, TL}
 EXPECTED: dict[str, set[str] | str] = {
     "/": set(LOGGED_IN),  # redirects to the role's start page
     "/login": PUBLIC,
+    # The login's later steps (issue 15): without an open step they show the login form.
+    "/login/code": PUBLIC,
+    "/login/instellen": PUBLIC,
+    "/login/nieuw-wachtwoord": PUBLIC,
+    # Mijn account: every user's own password and second factor.
+    "/account": set(LOGGED_IN),
+    "/account/tweestapsverificatie": set(LOGGED_IN),
+    # The page a beheerder's one-time password link opens (an unknown token: the login form).
+    "/wachtwoord-herstellen/{token}": PUBLIC,
+    # Roles (four-eyes for beheerder) and break-the-glass access (issue 15). The form opens
+    # for a file outside one's team (KM_B); within the team it links to the file.
+    "/beheer/rollen": {BEHEER},
+    "/noodtoegang/{candidate_id}": CASE_ANY_TEAM,
+    "/team/noodtoegang": {TL},
     "/favicon.ico": PUBLIC,
     "/static/plotly.min.js": PUBLIC,
     "/healthz": PUBLIC,  # for the reverse proxy: no personal data, no audit row
@@ -133,6 +147,7 @@ class Ids:
     document_id: int
     plan_id: int
     object_type: str = "candidate"
+    token: str = "geen-geldige-link"  # a password link (issue 15)
 
 
 def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
@@ -302,6 +317,19 @@ def test_anonymous_visitors_are_sent_to_login_and_see_nothing(
 
 EXPECTED_POST: dict[str, set[str] | str] = {
     "/login": PUBLIC,
+    "/login/code": PUBLIC,
+    "/login/instellen": PUBLIC,
+    "/login/nieuw-wachtwoord": PUBLIC,
+    "/account/wachtwoord": set(LOGGED_IN),
+    "/account/tweestapsverificatie": set(LOGGED_IN),
+    "/account/tweestapsverificatie/uit": set(LOGGED_IN),
+    "/account/herstelcodes": set(LOGGED_IN),
+    "/wachtwoord-herstellen/{token}": PUBLIC,
+    "/beheer/herstellink/{user_id}": {BEHEER},
+    "/beheer/rollen/{user_id}": {BEHEER},
+    "/beheer/rollen/verzoek/{change_id}/{decision}": {BEHEER},
+    "/noodtoegang/{candidate_id}": CASE_ANY_TEAM,
+    "/team/noodtoegang/gezien": {TL},
     "/logout": set(LOGGED_IN),
     "/kandidaten/nieuw": CASE_ANY_TEAM,
     "/kandidaten/{candidate_id}/{name}": CASE,
@@ -341,6 +369,8 @@ POST_NAMES = {
     "object_id": "1",
     "proposal_id": "1",
     "step": "uitkomst",
+    "change_id": "1",
+    "decision": "goedkeuren",
 }
 
 

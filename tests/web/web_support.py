@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select
 
 import factories as f
+from werkpad.services.second_factor import enrol_with_secret
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import Candidate
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_SECRET = re.compile(r'class="totp-secret"><code>([A-Z2-7 ]+)</code>')
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,11 @@ def build_world(url: str) -> World:
         km_b = f.make_user(s, "KLANTMANAGER", team_b, username="km_b", full_name="Bert Beek")
         f.make_user(s, "TEAMLEIDER", team_a, username="tl_a", full_name="Tineke Leider")
         f.make_user(s, "ACCOUNTMANAGER", None, username="am", full_name="Ahmed Account")
-        f.make_user(s, "ANALIST", None, username="analist", full_name="Anna Liste")
-        f.make_user(s, "BEHEERDER", None, username="beheer", full_name="Bea Heer")
+        analist = f.make_user(s, "ANALIST", None, username="analist", full_name="Anna Liste")
+        beheer = f.make_user(s, "BEHEERDER", None, username="beheer", full_name="Bea Heer")
+        # Their roles sign in with a second factor (issue 15): enrolled with a known secret.
+        for user in (analist, beheer):
+            enrol_with_secret(s, user, totp_secret_for(user.username))
         f.make_user(s, "KLANTMANAGER", team_a, username="inactief", active=False)
         full = f.make_full_candidate(s, team_a, km_a)
         team_a_ids = [full.id]
@@ -91,8 +100,33 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
+def totp_secret_for(username: str) -> str:
+    """The TOTP secret the test world gives a user with a second factor."""
+    return base64.b32encode(hashlib.sha256(username.encode()).digest()[:20]).decode()
+
+
+_LAST_STEP: dict[tuple[str, str], int] = {}
+# Secrets the login helper set up itself (a user whose role required a second factor and who
+# had none, e.g. a synthetic municipality's analist), per database and username.
+_ENROLLED: dict[tuple[str, str], str] = {}
+
+
+def _database_of(client: TestClient) -> str:
+    return str(client.app.state.engine.url)  # type: ignore[attr-defined]
+
+
+def fresh_code(client: TestClient, secret: str) -> str:
+    """A TOTP code the server has not seen for this secret yet (a code works once: a second
+    login within the same 30 seconds takes the next step's code, inside the drift window)."""
+    key = (str(client.app.state.engine.url), secret)  # type: ignore[attr-defined]
+    step = max(int(time.time()) // 30, _LAST_STEP.get(key, -1) + 1)
+    _LAST_STEP[key] = step
+    return pyotp.TOTP(secret).at(step * 30)
+
+
 def login(client: TestClient, username: str, password: str = f.DEFAULT_PASSWORD) -> str:
-    """Log in through the form; returns the session's CSRF token."""
+    """Log in through the form, with the second factor when the account has one (or set one
+    up when its role requires it); returns the session's CSRF token."""
     token = csrf_of(client.get("/login").text)
     response = client.post(
         "/login",
@@ -100,6 +134,32 @@ def login(client: TestClient, username: str, password: str = f.DEFAULT_PASSWORD)
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+    if response.headers["location"] == "/login/instellen":
+        page = client.get("/login/instellen").text
+        match = _SECRET.search(page)
+        assert match, "enrolment page shows no secret"
+        secret = match.group(1).replace(" ", "")
+        _ENROLLED[(_database_of(client), username)] = secret
+        response = client.post(
+            "/login/instellen",
+            data={"code": fresh_code(client, secret), "csrf_token": csrf_of(page)},
+            follow_redirects=False,
+        )
+        assert response.status_code == 200, response.text
+    elif response.headers["location"] == "/login/code":
+        page = client.get("/login/code").text
+        response = client.post(
+            "/login/code",
+            data={
+                "code": fresh_code(
+                    client,
+                    _ENROLLED.get((_database_of(client), username), totp_secret_for(username)),
+                ),
+                "csrf_token": csrf_of(page),
+            },
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
     return session_csrf(client)
 
 

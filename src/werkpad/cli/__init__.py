@@ -19,7 +19,9 @@ from werkpad.cli.importing import import_app
 from werkpad.cli.matching import match_app
 from werkpad.cli.municipalities import municipality_app
 from werkpad.cli.outbox import outbox_app
+from werkpad.cli.privacy import privacy_app, retention_command
 from werkpad.cli.reports import kpi_app, report_app
+from werkpad.cli.users import user_app
 from werkpad.config import database_url
 from werkpad.store.db import make_engine, upgrade
 
@@ -41,6 +43,9 @@ def _mount_subcommands() -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(outbox_app, name="outbox")
     app.add_typer(municipality_app, name="gemeente")
+    app.add_typer(user_app, name="user")
+    app.add_typer(privacy_app, name="privacy")
+    app.command("retention")(retention_command)
 
 
 _mount_subcommands()
@@ -166,7 +171,9 @@ def demo(
         summary = run_synth(engine, scale=scale, seed=seed, replace=False, console=console)
         _freeze_demo_clock(engine, scale)
         console.print(summary)
-        _save_demo_logins(summary.logins)
+        secrets_by_user = _enrol_demo_second_factors(engine, [u for u, _, _ in summary.logins])
+        _save_demo_logins(summary.logins, secrets_by_user)
+        _print_demo_qr_codes(secrets_by_user)
     else:
         console.print("Bestaande demodata gevonden; niet opnieuw gegenereerd.")
     _print_demo_logins(_load_demo_logins())
@@ -193,30 +200,55 @@ def _freeze_demo_clock(engine: Engine, scale: str = "small") -> None:
 DEMO_LOGINS_FILE = Path("werkpad-demo-logins.csv")
 
 
-def _save_demo_logins(logins: list[tuple[str, str, str]]) -> None:
-    """Keep the generated demo passwords beside the database, readable by the owner only."""
-    lines = ["username,password,role", *(",".join(row) for row in logins)]
-    DEMO_LOGINS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _enrol_demo_second_factors(engine: Engine, usernames: list[str]) -> dict[str, str]:
+    """The demo beheerder and analist sign in with a second factor, like real ones."""
+    from werkpad.services.second_factor import enrol_demo_second_factors
+    from werkpad.store.db import session_factory, transaction
+
+    with transaction(session_factory(engine)) as session:
+        return enrol_demo_second_factors(session, usernames)
+
+
+def _save_demo_logins(logins: list[tuple[str, str, str]], totp: dict[str, str]) -> None:
+    """Keep the generated demo passwords and TOTP secrets beside the database, readable by the
+    owner only."""
+    lines = ["username,password,role,totp_secret"]
+    lines += [f"{u},{p},{r},{totp.get(u, '')}" for u, p, r in logins]
+    fd = os.open(DEMO_LOGINS_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
     DEMO_LOGINS_FILE.chmod(0o600)
 
 
-def _load_demo_logins() -> list[tuple[str, str, str]]:
+def _load_demo_logins() -> list[tuple[str, str, str, str]]:
     if not DEMO_LOGINS_FILE.exists():
         return []
     rows = DEMO_LOGINS_FILE.read_text(encoding="utf-8").splitlines()[1:]
-    return [(u, p, r) for u, p, r in (row.split(",", 2) for row in rows if row)]
+    parsed = [row.split(",") for row in rows if row]
+    return [(p[0], p[1], p[2], p[3] if len(p) > 3 else "") for p in parsed if len(p) >= 3]
 
 
-def _print_demo_logins(users: list[tuple[str, str, str]]) -> None:
+def _print_demo_logins(users: list[tuple[str, str, str, str]]) -> None:
     from rich.table import Table
 
     table = Table(title="Demo-inloggegevens (alleen voor de demo)")
     table.add_column("Gebruiker")
     table.add_column("Wachtwoord")
     table.add_column("Rol")
-    for username, password, role in users:
-        table.add_row(username, password, role)
+    table.add_column("TOTP-sleutel (tweede stap)", overflow="fold")
+    for username, password, role, secret in users:
+        table.add_row(username, password, role, secret or "–")
     console.print(table)
+
+
+def _print_demo_qr_codes(secrets_by_user: dict[str, str]) -> None:
+    """Once, when the demo accounts are made: a QR code per TOTP secret for the phone's app."""
+    from werkpad.services.second_factor import provisioning_uri, qr_terminal
+
+    for username, secret in secrets_by_user.items():
+        uri = provisioning_uri(username, secret)
+        console.print(f"QR-code voor [bold]{username}[/bold] (scan met een authenticator-app):")
+        console.print(qr_terminal(uri), markup=False, highlight=False)
 
 
 def _safe(url: str) -> str:

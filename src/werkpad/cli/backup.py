@@ -62,7 +62,8 @@ def backup_command(
     out: Annotated[Path, typer.Option("--out", help="Back-upbestand")] = Path("werkpad-backup.zip"),
     key_file: KeyFileOption = None,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="Een bestaand back-upbestand vervangen")
+        bool,
+        typer.Option("--overwrite", "--force", help="Een bestaand back-upbestand vervangen"),
     ] = False,
     db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
 ) -> None:

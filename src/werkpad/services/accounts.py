@@ -15,21 +15,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from werkpad.domain.errors import FieldError, ValidationFailed
+from werkpad.domain.passwords import password_problems, read_deny_list, shipped_deny_list
 from werkpad.services.audit import (
     LOGIN_OBJECT,
     login_purpose,
     normalise_username,
+    record_event,
     record_login_event,
     utc_now,
 )
-from werkpad.store.models import AuditEntry, User
+from werkpad.store.models import AuditEntry, User, UserCredential, WebSession
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -148,3 +153,121 @@ def record_login_attempt(
         user_id=user.id if ok and user is not None else None,
         ip=ip,
     )
+
+
+def password_change_required(session: Session, user: User) -> bool:
+    """Whether the user must choose a new password before working (first use, or a password
+    the beheerder set)."""
+    row = session.get(UserCredential, user.id)
+    return row is not None and row.must_change_password
+
+
+# Failed attempts from one address within the lockout window after which that address is
+# refused too, whatever username it tries (password spraying over many names). Higher than
+# the per-username limit: an office behind one NAT address shares it.
+MAX_FAILED_PER_ADDRESS = 30
+PASSWORD_CHANGED = "PASSWORD_CHANGED"  # why the user's other sessions ended
+
+
+def address_locked(session: Session, ip: str | None, now: datetime | None = None) -> bool:
+    """Whether ``ip`` has had ``MAX_FAILED_PER_ADDRESS`` failed login attempts (passwords or
+    codes, any username) within the lockout window."""
+    if not ip:
+        return False
+    count = session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.object_type == LOGIN_OBJECT,
+            AuditEntry.action == "LOGIN_FAILED",
+            AuditEntry.ip == ip[:45],
+            AuditEntry.at > (now or utc_now()) - LOCKOUT,
+        )
+    )
+    return int(count or 0) >= MAX_FAILED_PER_ADDRESS
+
+
+def deny_list() -> frozenset[str]:
+    """The shipped deny list plus the municipality's own ($WERKPAD_PASSWORD_DENYLIST)."""
+    extra = os.environ.get("WERKPAD_PASSWORD_DENYLIST")
+    words = shipped_deny_list()
+    if extra and Path(extra).is_file():
+        words = words | read_deny_list(Path(extra).read_text(encoding="utf-8"))
+    return words
+
+
+def check_new_password(
+    user: User | None, password: str, *, username: str = "", full_name: str = ""
+) -> None:
+    """Raise ValidationFailed (field ``password``) when the policy refuses the password."""
+    problems = password_problems(
+        password,
+        username=user.username if user is not None else username,
+        full_name=user.full_name if user is not None else full_name,
+        deny=deny_list(),
+    )
+    if problems:
+        raise ValidationFailed([FieldError("password", " ".join(problems))])
+
+
+def change_password(
+    session: Session,
+    user: User,
+    password: str,
+    again: str,
+    *,
+    current: str | None = None,
+    acting: User | None = None,
+    keep_session_id: int | None = None,
+) -> None:
+    """Set a new password for ``user`` (the caller commits). ``current``, when given, must be
+    the present password (a change on *Mijn account*); the forced change after a reset or at
+    first use passed the login instead. Audit-logged; every session of the user ends but
+    ``keep_session_id`` (the one the change was made in)."""
+    errors: list[FieldError] = []
+    if current is not None and not verify_password(user.password_hash, current):
+        errors.append(FieldError("current", "Je huidige wachtwoord klopt niet."))
+    if password != again:
+        errors.append(FieldError("password_again", "De twee nieuwe wachtwoorden zijn niet gelijk."))
+    try:
+        check_new_password(user, password)
+    except ValidationFailed as exc:
+        errors = exc.errors + errors
+    if not errors and verify_password(user.password_hash, password):
+        errors.append(FieldError("password", "Kies een ander wachtwoord dan je huidige."))
+    if errors:
+        raise ValidationFailed(errors)
+    user.password_hash = hash_password(password)
+    row = session.get(UserCredential, user.id)
+    if row is None:
+        row = UserCredential(user_id=user.id)
+        session.add(row)
+    row.must_change_password = False
+    row.password_changed_at = utc_now()
+    others = update(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+    if keep_session_id is not None:
+        others = others.where(WebSession.id != keep_session_id)
+    session.execute(
+        others.values(ended_at=utc_now(), end_reason=PASSWORD_CHANGED).execution_options(
+            synchronize_session=False
+        )
+    )
+    record_event(
+        session,
+        acting or user,
+        "PASSWORD_CHANGED",
+        "app_user",
+        object_id=user.id,
+        purpose="Wachtwoord gewijzigd",
+    )
+    session.flush()
+
+
+def require_password_change(session: Session, user: User) -> None:
+    """The user must choose a new password at the next login (caller commits)."""
+    row = session.get(UserCredential, user.id)
+    if row is None:
+        row = UserCredential(user_id=user.id)
+        session.add(row)
+    row.must_change_password = True
+    session.flush()

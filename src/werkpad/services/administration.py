@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from werkpad.services.accounts import hash_password
+from werkpad.domain.passwords import password_problems
+from werkpad.services.accounts import deny_list, hash_password
 from werkpad.services.fields import Fields
 from werkpad.store.models import Team, User
 
@@ -56,8 +57,11 @@ def create_user(session: Session, data: Mapping[str, Any]) -> User:
     if fte is not None and not Decimal("0.1") <= fte <= Decimal("1.5"):
         f.fail("fte", "Deeltijdfactor tussen 0,1 en 1,5.")
     password = str(data.get("password") or "")
-    if len(password) < MIN_PASSWORD:
-        f.fail("password", f"Wachtwoord: minimaal {MIN_PASSWORD} tekens.")
+    # The policy of issue 15: length, deny list, not derived from the name.
+    for problem in password_problems(
+        password, username=username, full_name=full_name or "", deny=deny_list()
+    ):
+        f.fail("password", problem)
     f.raise_if_invalid()
     user = User(
         username=username,

@@ -150,7 +150,7 @@ def search_audit(session: Session, query: AuditQuery) -> AuditPage:
     return AuditPage(list(entries), int(total), query.page, query.page_size)
 
 
-CLI_ACTIONS = ("IMPORT", "EXPORT", "BACKUP", "RESTORE", "CONFIGURE")  # CONFIGURE: werkpad gemeente
+CLI_ACTIONS = ("IMPORT", "EXPORT", "BACKUP", "RESTORE", "CONFIGURE", "CREATE", "PRUNE")
 
 
 def operator_name() -> str:

@@ -957,3 +957,109 @@ class Document(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
     retain_until: Mapped[date] = mapped_column(Date, index=True)
+
+
+# --- sign-in, second factor and passwords (issue 15) ---
+
+
+class UserCredential(Base):
+    """A user's second factor and password state, beside ``app_user`` (one row per user, made
+    when first needed). ``totp_secret`` is set once an enrolment is confirmed with a code;
+    ``totp_last_step`` is the 30-second step of the last accepted code, so a code works once."""
+
+    __tablename__ = "user_credential"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code for the second factor; only its SHA-256 hash is kept."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginChallenge(Base):
+    """A login between its steps: the password was right, the second factor (or its
+    enrolment, ``stage`` ENROL) is still to come. The browser holds a random token in a
+    short-lived cookie; the table keeps its hash. It ends on success, after too many wrong
+    codes, or when it is older than a few minutes."""
+
+    __tablename__ = "login_challenge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    next_path: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class PasswordReset(Base):
+    """A one-time link the beheerder made for a user to set a new password: only the hash of
+    its token is kept; it expires and works once."""
+
+    __tablename__ = "password_reset"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RoleChange(Base):
+    """A change of a user's role by a beheerder. Giving the beheerder role waits (PENDING)
+    until a second beheerder approves it (four-eyes); other changes apply at once (APPLIED)."""
+
+    __tablename__ = "role_change"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('PENDING','APPLIED','REJECTED')", name="role_change_state_known"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    from_role: Mapped[str] = mapped_column(String(20))
+    to_role: Mapped[str] = mapped_column(String(20))
+    to_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    state: Mapped[str] = mapped_column(String(10))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+
+class BreakGlass(Base):
+    """ "Break the glass": a case worker opened a file outside their team, with a stated reason,
+    for ``BREAK_GLASS_HOURS``; shown to the teamleider of the file's team."""
+
+    __tablename__ = "break_glass"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    seen_by_teamleider_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

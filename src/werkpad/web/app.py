@@ -32,6 +32,7 @@ from werkpad.web.security import (
 from werkpad.web.static_assets import plotly_js
 from werkpad.web.templating import templates
 from werkpad.web.views import (
+    account,
     admin,
     agenda,
     api,
@@ -46,8 +47,11 @@ from werkpad.web.views import (
     employers,
     health,
     login,
+    login_steps,
     matching,
     messages,
+    password_reset,
+    roles,
     team,
     team_intensity,
     vacancies,
@@ -84,6 +88,10 @@ def install_access_log_filter() -> None:
 PAGE_ROUTERS = (
     health.router,
     login.router,
+    login_steps.router,
+    account.router,
+    password_reset.router,
+    roles.router,
     caseload.router,
     candidate.router,
     agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours

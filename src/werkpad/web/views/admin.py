@@ -23,7 +23,12 @@ from werkpad.domain.errors import ValidationFailed
 from werkpad.domain.normalise import parse_date
 from werkpad.domain.worklist import THRESHOLD_LABELS
 from werkpad.services import corrections
-from werkpad.services.accounts import locked_usernames, login_subject, unlock_login
+from werkpad.services.accounts import (
+    locked_usernames,
+    login_subject,
+    require_password_change,
+    unlock_login,
+)
 from werkpad.services.administration import ROLES, create_team, create_user, set_active
 from werkpad.services.audit import AuditQuery, record_change, record_event, search_audit
 from werkpad.services.audit_alerts import read_alerts
@@ -54,6 +59,7 @@ from werkpad.web.auth import ADMIN_ROLES, client_ip, get_session, require_role
 from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId, PageNumber, db_id
 from werkpad.web.posted import PostedForm
+from werkpad.web.sign_in import SIGN_IN_ACTION_LABELS
 from werkpad.web.templating import templates
 
 router = APIRouter(prefix="/beheer")
@@ -64,6 +70,7 @@ ACTION_LABELS = {
     "LOGIN": "Ingelogd",
     "LOGIN_FAILED": "Inloggen mislukt",
     "LOGIN_UNLOCK": "Ontgrendeld door beheerder",
+    **SIGN_IN_ACTION_LABELS,
     "IMPORT": "Geïmporteerd",
     "EXPORT": "Geëxporteerd",
     "BACKUP": "Back-up gemaakt",
@@ -74,6 +81,7 @@ ACTION_LABELS = {
     "DUPLICATE_CHECK": "Dubbelcheck",
 }
 OBJECT_LABELS = {
+    "inzage": "inzage-export",
     "candidate": "kandidaat",
     "route": "route",
     "app_user": "gebruiker",
@@ -148,6 +156,7 @@ def user_create(
     try:
         created = create_user(db, {**values, "password": str(form.get("password") or "")})
         record_change(db, user, "CREATE", "app_user", created.id, purpose="Gebruiker aangemaakt")
+        require_password_change(db, created)  # the beheerder knows it: the user picks their own
         db.commit()
     except ValidationFailed as exc:
         db.rollback()

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 
 from werkpad.services.accounts import (
     LOCKOUT,
+    address_locked,
     authenticate,
     login_locked,
     login_subject,
     record_login_attempt,
 )
-from werkpad.services.sessions import LOGOUT, end_session, start_session
+from werkpad.services.sessions import LOGOUT, end_session
 from werkpad.store.models import User
 from werkpad.web.auth import (
     ALL_ROLES,
@@ -25,17 +26,15 @@ from werkpad.web.auth import (
     get_session,
     open_session,
     require_role,
-    session_policy,
 )
 from werkpad.web.posted import PostedForm
 from werkpad.web.security import (
-    LOGIN_CSRF_COOKIE,
     check_csrf,
     delete_cookie_later,
-    set_cookie_later,
     submitted_csrf_token_in,
     verify_csrf,
 )
+from werkpad.web.sign_in import after_first_factor
 from werkpad.web.templating import templates
 
 router = APIRouter()
@@ -75,27 +74,22 @@ def login(
 ) -> Response:
     form = {"username": username, "next": _safe_next(next) or ""}
     subject = login_subject(db, username, request.app.state.secret_key)
-    if login_locked(db, subject):
+    if login_locked(db, subject) or address_locked(db, client_ip(request)):
         record_login_attempt(db, subject, None, ok=False, ip=client_ip(request))
         db.commit()
         return templates.TemplateResponse(
             request, "login.html", {"error": LOGIN_LOCKED, **form}, status_code=429
         )
     user = authenticate(db, username, password)
-    record_login_attempt(db, subject, user, ok=user is not None, ip=client_ip(request))
     if user is None:
+        record_login_attempt(db, subject, None, ok=False, ip=client_ip(request))
         db.commit()  # the failed attempt
         return templates.TemplateResponse(
             request, "login.html", {"error": LOGIN_FAILED, **form}, status_code=401
         )
-    # A new server-side session with its own token and CSRF token: no session fixation.
-    token, _ = start_session(db, user, ip=client_ip(request))
-    db.commit()  # the attempt, the session, and a password hash authenticate may have upgraded
-    lifetime = int(session_policy(request).lifetime.total_seconds())
-    set_cookie_later(request, SESSION_COOKIE, token, lifetime)
-    delete_cookie_later(request, LOGIN_CSRF_COOKIE)
-    target = _safe_next(next) or START_PAGES.get(user.role, "/")
-    return RedirectResponse(target, status_code=303)
+    # The second factor, its enrolment or a password change may come first; then a new
+    # server-side session with its own token and CSRF token: no session fixation.
+    return after_first_factor(request, db, user, _safe_next(next))
 
 
 @router.post("/logout")
