@@ -97,6 +97,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def second_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, database_url: str
+) -> Iterator[str]:
+    """A second empty database on the same backend as ``database_url`` (the two-way proof
+    enters one municipality through the screens and imports it into the other)."""
+    backend = "postgres" if database_url.startswith("postgresql") else "sqlite"
+    other = tmp_path / "second"
+    other.mkdir()
+    yield from _fresh_database_url(backend, request, other)
+
+
+@pytest.fixture
 def sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly migrated SQLite database (for tests that need only one backend)."""
     yield from _fresh_database_url("sqlite", request, tmp_path)

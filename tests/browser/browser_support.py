@@ -92,3 +92,28 @@ class Visitor:
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+
+def build_demo_municipality(url: str) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+    """What ``werkpad demo`` builds at ``--scale small --seed 7``, demo clock and the demo
+    beheerder's and analist's second factor included; returns the demo logins and their TOTP
+    secrets, which only the in-process call hands back."""
+    from rich.console import Console
+
+    from werkpad.services.clock import freeze_today
+    from werkpad.services.second_factor import enrol_demo_second_factors
+    from werkpad.store.db import make_engine, session_factory, transaction, upgrade
+    from werkpad.synth import REFERENCE_DATE, run_synth
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        summary = run_synth(
+            engine, scale="small", seed=7, replace=False, console=Console(quiet=True)
+        )
+        with transaction(session_factory(engine)) as session:
+            freeze_today(session, REFERENCE_DATE)
+            totp = enrol_demo_second_factors(session, [str(u) for u, _, _ in summary.logins])
+    finally:
+        engine.dispose()
+    return tuple((str(u), str(p), str(r)) for u, p, r in summary.logins), totp

@@ -16,10 +16,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, DemoSite, Visitor, is_local
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DemoSite,
+    Visitor,
+    build_demo_municipality,
+    is_local,
+)
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
-
-from werkpad.store.db import make_engine, session_factory, transaction, upgrade
 
 SERVER_START_TIMEOUT_S = 60.0
 
@@ -28,30 +33,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _build_municipality(url: str) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
-    """What ``werkpad demo`` builds at ``--scale small --seed 7``, demo clock and the demo
-    beheerder's and analist's second factor included; returns the demo logins and their TOTP
-    secrets, which only the in-process call hands back."""
-    from rich.console import Console
-
-    from werkpad.services.clock import freeze_today
-    from werkpad.services.second_factor import enrol_demo_second_factors
-    from werkpad.synth import REFERENCE_DATE, run_synth
-
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        summary = run_synth(
-            engine, scale="small", seed=7, replace=False, console=Console(quiet=True)
-        )
-        with transaction(session_factory(engine)) as session:
-            freeze_today(session, REFERENCE_DATE)
-            totp = enrol_demo_second_factors(session, [str(u) for u, _, _ in summary.logins])
-    finally:
-        engine.dispose()
-    return tuple((str(u), str(p), str(r)) for u, p, r in summary.logins), totp
 
 
 def _wait_until_serving(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -77,7 +58,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     """``werkpad serve`` over a small municipality (seed 7) in a temporary SQLite file."""
     workdir = tmp_path_factory.mktemp("demo-site")
     url = f"sqlite:///{workdir / 'werkpad.db'}"
-    logins, totp = _build_municipality(url)
+    logins, totp = build_demo_municipality(url)
     port = _free_port()
     log = workdir / "server.log"
     with log.open("wb") as out:

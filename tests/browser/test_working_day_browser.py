@@ -20,12 +20,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser_support import DemoSite, Visitor, is_local
+from browser_support import DemoSite, Visitor, build_demo_municipality, is_local
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from smtp_sink import Sink, calendar_of, free_port, smtp_sink
-from werkpad.store.db import make_engine, session_factory, transaction, upgrade
+from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import Appointment, Candidate, User
 
 pytestmark = pytest.mark.browser
@@ -41,30 +41,11 @@ WIDTHS = (390, 768, 1366)
 EMAIL = "bewoner@example.org"
 
 
-def _build(url: str) -> tuple[tuple[str, str, str], ...]:
-    from rich.console import Console
-
-    from werkpad.services.clock import freeze_today
-    from werkpad.synth import REFERENCE_DATE, run_synth
-
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        summary = run_synth(
-            engine, scale="small", seed=7, replace=False, console=Console(quiet=True)
-        )
-        with transaction(session_factory(engine)) as session:
-            freeze_today(session, REFERENCE_DATE)
-    finally:
-        engine.dispose()
-    return tuple((str(u), str(p), str(r)) for u, p, r in summary.logins)
-
-
 @pytest.fixture(scope="module")
 def day_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoSite, Sink]]:
     workdir = tmp_path_factory.mktemp("working-day")
     url = f"sqlite:///{workdir / 'werkpad.db'}"
-    logins = _build(url)
+    logins, totp = build_demo_municipality(url)
     port = free_port()
     with smtp_sink() as (sink, smtp):
         env = {
@@ -94,7 +75,7 @@ def day_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoSit
                         break
                 except httpx.TransportError:
                     time.sleep(0.2)
-            yield DemoSite(base_url=base, logins=logins, database_url=url), sink
+            yield DemoSite(base_url=base, logins=logins, database_url=url, totp_secrets=totp), sink
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -43,17 +43,6 @@ def value(results: list[dict[str, Any]], kpi: str, measure: str, **where: Any) -
     return found[0]
 
 
-@pytest.fixture
-def second_database_url(request: pytest.FixtureRequest, tmp_path: Path, database_url: str):
-    """A second empty database on the same backend as ``database_url``."""
-    from conftest import _fresh_database_url
-
-    backend = "postgres" if database_url.startswith("postgresql") else "sqlite"
-    other = tmp_path / "second"
-    other.mkdir()
-    yield from _fresh_database_url(backend, request, other)
-
-
 def test_screens_and_import_give_the_same_figures_and_rows(
     database_url: str, second_database_url: str, tmp_path: Path
 ) -> None:

@@ -13,12 +13,12 @@ from datetime import date
 
 import pyotp
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, select, update
 
 import factories as f
 from werkpad.services.second_factor import enrol_with_secret
 from werkpad.store.db import make_engine, session_factory, transaction
-from werkpad.store.models import Candidate
+from werkpad.store.models import Candidate, User, UserCredential
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _SECRET = re.compile(r'class="totp-secret"><code>([A-Z2-7 ]+)</code>')
@@ -124,6 +124,24 @@ def fresh_code(client: TestClient, secret: str) -> str:
     return pyotp.TOTP(secret).at(step * 30)
 
 
+def login_code(client: TestClient, username: str, secret: str) -> str:
+    """The current TOTP code for a login of ``username``. A code works once per 30-second step,
+    and tests log the same user in many times a minute: the user's last accepted step is
+    forgotten first, as if the next step had come (the replay rule itself is tested apart, in
+    test_web_second_factor, without this helper)."""
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(
+            update(UserCredential)
+            .where(
+                UserCredential.user_id
+                == select(User.id).where(User.username == username).scalar_subquery()
+            )
+            .values(totp_last_step=None)
+        )
+    return pyotp.TOTP(secret).now()
+
+
 def login(client: TestClient, username: str, password: str = f.DEFAULT_PASSWORD) -> str:
     """Log in through the form, with the second factor when the account has one (or set one
     up when its role requires it); returns the session's CSRF token."""
@@ -151,8 +169,9 @@ def login(client: TestClient, username: str, password: str = f.DEFAULT_PASSWORD)
         response = client.post(
             "/login/code",
             data={
-                "code": fresh_code(
+                "code": login_code(
                     client,
+                    username,
                     _ENROLLED.get((_database_of(client), username), totp_secret_for(username)),
                 ),
                 "csrf_token": csrf_of(page),

@@ -235,7 +235,7 @@ def _print_demo_logins(users: list[tuple[str, str, str, str]]) -> None:
     table.add_column("Gebruiker")
     table.add_column("Wachtwoord")
     table.add_column("Rol")
-    table.add_column("TOTP-sleutel (tweede stap)", overflow="fold")
+    table.add_column("TOTP-sleutel (tweede stap)", no_wrap=True, min_width=32)
     for username, password, role, secret in users:
         table.add_row(username, password, role, secret or "–")
     console.print(table)
