@@ -73,6 +73,19 @@ def test_caseload_search_by_name_and_by_bsn(world_sqlite: World, client_for: Cli
     assert bsn not in client.get(f"/caseload?q={bsn}").text.split('<table class="data">')[1]
 
 
+def test_search_results_come_before_the_worklist(
+    world_sqlite: World, client_for: ClientFactory
+) -> None:
+    client = client_for(world_sqlite, "km")
+    plain = client.get("/caseload").text
+    assert 'id="werklijst"' in plain
+    assert plain.index('id="werklijst"') < plain.index('role="search"')
+    name = re.findall(r'<a class="candidate-link" href="/kandidaten/\d+">([^<]+)</a>', plain)[0]
+    searched = client.get("/caseload", params={"q": name.split()[-1]}).text
+    assert 'id="werklijst"' in searched
+    assert searched.index('class="candidate-link"') < searched.index('id="werklijst"')
+
+
 def test_caseload_filters_segment_trede_and_open_route(
     world_sqlite: World, client_for: ClientFactory
 ) -> None:
