@@ -29,6 +29,13 @@ SKIPPED_TABLES = frozenset(
         "audit_log",
         "audit_seal",
         "web_session",
+        # how people signed in: second factors, their steps and password changes
+        "user_credential",
+        "recovery_code",
+        "login_challenge",
+        "password_reset",
+        "role_change",
+        "break_glass",
         "state_transition",
         "correction",
         "postcode_centroid",

@@ -81,7 +81,7 @@ def test_search_results_come_before_the_worklist(
     assert 'id="werklijst"' in plain
     assert plain.index('id="werklijst"') < plain.index('role="search"')
     name = re.findall(r'<a class="candidate-link" href="/kandidaten/\d+">([^<]+)</a>', plain)[0]
-    searched = client.get("/caseload", params={"q": name.split()[-1]}).text
+    searched = client.get("/caseload", params={"q": name, "status": "alle"}).text
     assert 'id="werklijst"' in searched
     assert searched.index('class="candidate-link"') < searched.index('id="werklijst"')
 
