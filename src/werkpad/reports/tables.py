@@ -457,6 +457,32 @@ def _speed(event: str, what: str) -> tuple[Column, ...]:
     )
 
 
+def _contact_intensity(key: str, group: str, label: str) -> TableSpec:
+    """Contacts per candidate-year in service against the track's norm, per ``group``."""
+    return TableSpec(
+        key,
+        ("contact_intensity",),
+        (
+            Column("period", "Jaar", "text"),
+            Column(group, label, "text"),
+            Column("candidates", "Kandidaten in dienst"),
+            Column("years_in_service", "Jaren in dienst", "number"),
+            Column("contacts", "Contacten"),
+            Column("contacts_per_year", "Contacten per jaar in dienst", "number"),
+            Column("below_norm", "Onder de norm"),
+            _share("below_norm_pct", "Aandeel onder de norm (%)"),
+        ),
+        counts=("candidates", "contacts", "below_norm"),
+        shares={
+            "below_norm_pct": "below_norm",
+            "contacts_per_year": "candidates",
+            "years_in_service": "candidates",
+        },
+        total=(group, "Totaal"),
+        block="period",
+    )
+
+
 _SPEED_SHARES = {
     f"{event}_{measure}": "judged"
     for event in ("contact", "provision")
@@ -497,50 +523,8 @@ RECOMMENDATION_TABLES: tuple[TableSpec, ...] = (
         total=("label", "Totaal"),
         block="period",
     ),
-    TableSpec(
-        "contact_intensity_by_track",
-        ("contact_intensity",),
-        (
-            Column("period", "Jaar", "text"),
-            Column("track", "Spoor", "text"),
-            Column("candidates", "Kandidaten in dienst"),
-            Column("years_in_service", "Jaren in dienst", "number"),
-            Column("contacts", "Contacten"),
-            Column("contacts_per_year", "Contacten per jaar in dienst", "number"),
-            Column("below_norm", "Onder de norm"),
-            _share("below_norm_pct", "Aandeel onder de norm (%)"),
-        ),
-        counts=("candidates", "contacts", "below_norm"),
-        shares={
-            "below_norm_pct": "below_norm",
-            "contacts_per_year": "candidates",
-            "years_in_service": "candidates",
-        },
-        total=("track", "Totaal"),
-        block="period",
-    ),
-    TableSpec(
-        "contact_intensity_by_team",
-        ("contact_intensity",),
-        (
-            Column("period", "Jaar", "text"),
-            Column("label", "Team", "text"),
-            Column("candidates", "Kandidaten in dienst"),
-            Column("years_in_service", "Jaren in dienst", "number"),
-            Column("contacts", "Contacten"),
-            Column("contacts_per_year", "Contacten per jaar in dienst", "number"),
-            Column("below_norm", "Onder de norm"),
-            _share("below_norm_pct", "Aandeel onder de norm (%)"),
-        ),
-        counts=("candidates", "contacts", "below_norm"),
-        shares={
-            "below_norm_pct": "below_norm",
-            "contacts_per_year": "candidates",
-            "years_in_service": "candidates",
-        },
-        total=("label", "Totaal"),
-        block="period",
-    ),
+    _contact_intensity("contact_intensity_by_track", "track", "Spoor"),
+    _contact_intensity("contact_intensity_by_team", "label", "Team"),
     TableSpec(
         "lks_placements",
         ("lks_placements",),
