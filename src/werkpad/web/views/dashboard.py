@@ -123,7 +123,10 @@ def dashboard(
             "errors": errors,
             "teams": sorted(teams.items(), key=lambda item: item[1]),
             "team_name": teams.get(filters.team_id) if filters.team_id is not None else None,
-            "segments": segment_options(snap, filters.segment),
+            "segments": figures.derived(
+                ("segments", snap.reference_date, filters.municipality_id, filters.segment),
+                lambda: segment_options(snap, filters.segment),
+            ),
             "segment_label": code_list("segment").label(filters.segment)
             if filters.segment
             else None,
