@@ -216,3 +216,54 @@ def test_net_cost_per_unit_reproduces_den_haag_tables_13_and_15() -> None:
     basic = pd.Series({2018: 6952, 2019: 9295, 2020: 8639})
     # 2020: 5,805 as recomputed; the report prints 5,396 (the 2019 denominator).
     assert net_cost_per_unit(saldo, basic)["per_unit"].round().tolist() == [6617, 5217, 5805]
+
+
+def _with_training_history(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The Haarlemmermeer cohort with its trainings spread over 2016-2019 (Tabel 3.5 counts
+    trainings "gevolgd in periode 2017-2019"), plus trainings the window must not count: people
+    who did not follow one in the period took one that ended in 2016."""
+    provisions = frames["provisions"].reset_index(drop=True)
+    spread = [
+        ("2017-03-01", "2017-09-30"),  # only a window back to 2017 counts these
+        ("2018-01-15", "2018-06-30"),
+        ("2016-06-01", "2017-03-31"),  # started before the window, followed in 2017
+        ("2019-02-01", None),
+    ]
+    starts, ends = zip(*(spread[i % len(spread)] for i in range(len(provisions))), strict=True)
+    provisions["start_date"] = pd.to_datetime(list(starts))
+    provisions["end_date"] = pd.to_datetime(list(ends))
+    untrained = (
+        frames["dossiers"]
+        .loc[~frames["dossiers"]["person"].isin(frames["routes"]["person"]), "person"]
+        .head(300)
+    )
+    old_routes = pd.DataFrame({"route_id": untrained + 10_000, "person": untrained})
+    old = pd.DataFrame(
+        {
+            "route_id": old_routes["route_id"],
+            "start_date": pd.Timestamp("2016-01-04"),
+            "end_date": pd.Timestamp("2016-10-31"),
+            "is_work_directed_training": True,
+        }
+    )
+    return {
+        **frames,
+        "routes": pd.concat([frames["routes"], old_routes], ignore_index=True),
+        "provisions": pd.concat([provisions, old], ignore_index=True),
+    }
+
+
+def test_cohort_outflow_training_counts_trainings_followed_in_2017_2019_as_tabel_3_5() -> None:
+    frames = _with_training_history(_haarlemmermeer_cohort())
+    kwargs = {
+        "cohort_date": date(2019, 1, 1),
+        "period_end": date(2019, 11, 30),
+        "work_reasons": ["WORK", "SELF_EMPLOYED"],
+    }
+    by_training = outflow_share(cohort_outcomes(**frames, **kwargs), "training")
+    assert by_training.loc["Ja", ["dossiers", "to_work"]].tolist() == [500, 61]
+    assert by_training.loc["Nee", ["dossiers", "to_work"]].tolist() == [1605, 62]
+    # A window of the cohort year only misses the trainings of 2017 and 2018: Tabel 3.5 cannot
+    # be reproduced with it (nor with version 1's "started in the 12 months before").
+    narrow = outflow_share(cohort_outcomes(**frames, **kwargs, training_window_years=0), "training")
+    assert narrow.loc["Ja", "dossiers"] == 125

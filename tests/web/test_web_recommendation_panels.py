@@ -6,14 +6,17 @@ Dutch labels instead of codes."""
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 from datetime import date
 
 from dashboard_support import section
 from sqlalchemy import select
+from typer.testing import CliRunner
 from web_support import ClientFactory, World, session_csrf
 
 import factories as f
+from werkpad.cli.reports import kpi_app
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.store.models import Setting
 
@@ -163,3 +166,59 @@ def test_recommendation_panels_show_dutch_labels_and_no_codes(
     intensity = section(board, "contactintensiteit-team")
     assert "Team Centrum" in intensity
     assert "alleen voor de eigen teamleider" in section(board, "contactintensiteit")
+
+
+def _training_dossiers(url: str, year: str) -> dict[str, float]:
+    """``werkpad kpi --json``'s cohort outflow by training for ``year``: dossiers per Ja/Nee."""
+    result = CliRunner().invoke(
+        kpi_app, ["--json", "--db", url, "--peildatum", REF, "--year", year[:4]]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]
+    return {
+        r["group"]: r["value"]
+        for r in rows
+        if r["kpi_id"] == "cohort_outflow_training"
+        and r["period"] == year
+        and r["measure"] == "dossiers"
+    }
+
+
+def test_beheerder_sets_the_training_window_and_the_cohort_outflow_by_training_follows(
+    world: World, client_for: ClientFactory
+) -> None:
+    # One applicant on benefit since 2018 who followed a work-directed training in the spring
+    # of 2018: Haarlemmermeer's Tabel 3.5 ("gevolgd in periode 2017-2019" for the 2019 cohort)
+    # counts it for the 2020 cohort with the default window of 2 years, not with 0.
+    engine = make_engine(world.url)
+    with transaction(session_factory(engine)) as s:
+        team = f.make_team(s, name="Team Opleiding")
+        km = f.make_user(s, "KLANTMANAGER", team, username="km_o", full_name="Olga Opleiding")
+        c = f.make_candidate(s, team, km, first_name="Otto", last_name="Opleiding")
+        f.make_benefit_spell(s, c, start_date=date(2018, 1, 8), application_date=date(2018, 1, 2))
+        f.make_dossier(s, c, opened_on=date(2018, 1, 8))
+        route = f.make_route(s, c, start_date=date(2018, 3, 1))
+        training = f.make_provision_type(s, is_work_directed_training=True)
+        f.make_provision(
+            s, route, training, start_date=date(2018, 3, 1), end_date=date(2018, 6, 29)
+        )
+    engine.dispose()
+    before = _training_dossiers(world.url, "2020")
+    assert before.get("Ja", 0) >= 1
+    admin = client_for(world, "beheer")
+    assert 'id="training_window_years"' in admin.get("/beheer/instellingen").text
+    saved = admin.post(
+        "/beheer/instellingen",
+        data={"csrf_token": session_csrf(admin), "scheme": "DENHAAG", "training_window_years": "0"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    after = _training_dossiers(world.url, "2020")
+    assert after.get("Ja", 0) == before["Ja"] - 1
+    assert after["Totaal"] == before["Totaal"]
+    refused = admin.post(
+        "/beheer/instellingen",
+        data={"csrf_token": session_csrf(admin), "scheme": "DENHAAG", "training_window_years": "x"},
+    )
+    assert refused.status_code == 422
+    assert "een heel getal van 0 tot 10." in html_lib.unescape(refused.text)

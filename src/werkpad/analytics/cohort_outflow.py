@@ -1,16 +1,20 @@
 """Outflow to work of a cohort of benefit dossiers (the Haarlemmermeer method) and the
 Divosa-style yearly outflow rate.
 
-Definitions (version 1):
+Definitions (cohort outflow by training: version 2; the others version 1):
 
 * **Cohort outflow to work**: the cohort is every benefit dossier open on the cohort date. A
   dossier flows out to work when it closes within the period after the cohort date (cohort date
   excluded, period end included) and a benefit spell of the dossier ends on the closing date with
   a work end reason (``WORK`` or ``SELF_EMPLOYED``). Shares are per category (the applicant's
   latest segment on the cohort date, "Onbekend" without one) and per "followed work-directed
-  training or not": the applicant started a provision flagged ``is_work_directed_training`` in
-  the 12 months before the cohort date or within the period. CentERdata (2020, Tabellen 3.4 and
-  3.5) used the cohort of 1 January 2019 and the period up to November 2019.
+  training or not": the applicant followed a provision flagged ``is_work_directed_training`` at
+  some time between 1 January of ``training_window_years`` years before the cohort year and the
+  period end (it started on or before the period end and had not ended before that 1 January).
+  CentERdata (2020, Tabellen 3.1, 3.4 and 3.5, §3.2) used the cohort of 1 January 2019, the
+  period up to November 2019 and trainings "gevolgd in periode 2017-2019": a window of 2 years,
+  the default. Version 1 counted only trainings that *started* in the 12 months before the
+  cohort date or within the period, so a municipality could not reproduce its own Tabel 3.5.
 * **Divosa-style outflow rate**: dossiers that flowed out to work in a calendar year divided by
   the average of the open dossiers on 1 January and 31 December, in percent.
 """
@@ -25,7 +29,7 @@ import pandas as pd
 from werkpad.analytics._frames import open_on
 from werkpad.analytics.coverage import UNKNOWN, latest_assessment
 
-TRAINING_LOOKBACK_MONTHS = 12
+DEFAULT_TRAINING_WINDOW_YEARS = 2
 TRAINING_LABELS = {True: "Ja", False: "Nee"}
 
 
@@ -63,9 +67,11 @@ def cohort_outcomes(
     cohort_date: date,
     period_end: date,
     work_reasons: Collection[str],
+    training_window_years: int = DEFAULT_TRAINING_WINDOW_YEARS,
 ) -> pd.DataFrame:
     """One row per cohort dossier: ``dossier_id``, ``category``, ``training`` (Ja/Nee) and
-    ``to_work``."""
+    ``to_work``. ``cohort_date`` is the day the cohort is open on (1 January of the cohort year,
+    or 31 December of the year before)."""
     start, end = pd.Timestamp(cohort_date), pd.Timestamp(period_end)
     cohort = dossiers[open_on(dossiers["opened_on"], dossiers["closed_on"], start)]
     closures = work_closures(cohort, benefit_spells, work_reasons)
@@ -73,11 +79,17 @@ def cohort_outcomes(
     to_work = cohort["dossier_id"].isin(in_period.loc[in_period["to_work"], "dossier_id"])
     latest = latest_assessment(assessments, start)
     category = cohort["person"].map(latest["segment"]).fillna(UNKNOWN)
-    since = start - pd.DateOffset(months=TRAINING_LOOKBACK_MONTHS)
+    cohort_year = (start + pd.Timedelta(days=1)).year
+    since = pd.Timestamp(cohort_year - training_window_years, 1, 1)
+    ended = (
+        provisions["end_date"]
+        if "end_date" in provisions
+        else pd.Series(pd.NaT, index=provisions.index, dtype="datetime64[ns]")
+    )
     training = provisions[
         provisions["is_work_directed_training"].astype(bool)
-        & (provisions["start_date"] > since)
         & (provisions["start_date"] <= end)
+        & (ended.isna() | (ended >= since))
     ]
     trained = routes.loc[routes["route_id"].isin(training["route_id"]), "person"].unique()
     return pd.DataFrame(

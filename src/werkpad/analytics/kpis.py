@@ -69,6 +69,7 @@ class KpiContext:
     facts: CodeFacts = field(default_factory=CodeFacts.from_code_lists)
     induction_weeks: int = 8
     bridge_months: int = long_stay.DEFAULT_BRIDGE_MONTHS
+    training_window_years: int = cohort_outflow.DEFAULT_TRAINING_WINDOW_YEARS
 
     @classmethod
     def for_snapshot(
@@ -82,18 +83,24 @@ class KpiContext:
     def with_settings(self, settings: KpiSettings) -> KpiContext:
         """This context with the municipality's settings of the figures."""
         return replace(
-            self, induction_weeks=settings.induction_weeks, bridge_months=settings.bridge_months
+            self,
+            induction_weeks=settings.induction_weeks,
+            bridge_months=settings.bridge_months,
+            training_window_years=settings.training_window_years,
         )
 
 
 @dataclass(frozen=True)
 class KpiSettings:
     """What a municipality sets for the figures (the beheerder's settings page): the weeks
-    within which a new client should start the induction week, and the gap between benefit
-    spells (in months) below which the long-stay caseload counts them as one period."""
+    within which a new client should start the induction week, the gap between benefit
+    spells (in months) below which the long-stay caseload counts them as one period, and the
+    years before the cohort year in which a followed training counts for the cohort outflow by
+    training (Haarlemmermeer Tabel 3.5: 2)."""
 
     induction_weeks: int = 8
     bridge_months: int = long_stay.DEFAULT_BRIDGE_MONTHS
+    training_window_years: int = cohort_outflow.DEFAULT_TRAINING_WINDOW_YEARS
 
 
 def _long(
@@ -257,6 +264,7 @@ def _cohort(snap: Snapshot, ctx: KpiContext, by: str) -> pd.DataFrame:
             cohort_date=start,
             period_end=end,
             work_reasons=list(ctx.facts.work_benefit_reasons),
+            training_window_years=ctx.training_window_years,
         )
         shares = cohort_outflow.outflow_share(outcomes, by).rename_axis(by).reset_index()
         frames.append(_long(shares.assign(year=year), period="year", group=by,

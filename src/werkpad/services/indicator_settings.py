@@ -1,7 +1,8 @@
 """The municipality's settings of the figures (issue 18): within how many weeks a new client
-should start the induction week, and how short a gap between benefit spells is bridged when the
-long-stay caseload measures time on benefit. Kept in the ``setting`` table (key
-``indicators``); the beheerder changes them on the settings page."""
+should start the induction week, how short a gap between benefit spells is bridged when the
+long-stay caseload measures time on benefit, and how many years before the cohort year a followed
+training counts for the cohort outflow by training (issue 17, Haarlemmermeer Tabel 3.5). Kept in
+the ``setting`` table (key ``indicators``); the beheerder changes them on the settings page."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ LIMITS: dict[str, tuple[str, int, int]] = {
         "Langdurig in de uitkering: onderbrekingen korter dan (maanden) tellen niet als einde",
         0,
         24,
+    ),
+    "training_window_years": (
+        "Uitstroom naar gevolgde opleiding: opleidingen tellen mee vanaf 1 januari van (jaren"
+        " vóór het cohortjaar)",
+        0,
+        10,
     ),
 }
 

@@ -11,6 +11,7 @@ from werkpad.analytics.kpis import KpiContext, compute_kpis
 from werkpad.reports.compute import years_up_to
 from werkpad.reports.council import build_html, render_pdf
 from werkpad.reports.effects_chapter import effect_summaries
+from werkpad.services.indicator_settings import kpi_settings
 from werkpad.store.models import User
 from werkpad.web.auth import require_role
 from werkpad.web.templating import templates
@@ -57,20 +58,22 @@ def report_download(
     figures = figures_view(request)
     threshold = suppression_threshold(request)
     reference = request.app.state.clock.today()
+    settings = kpi_settings(request.app.state.engine)
 
     def document() -> str:
         snap = figures.snapshot(reference)
-        ctx = KpiContext.for_snapshot(snap, years=years_up_to(year))
+        # The beheerder's settings of the figures, as `werkpad report` applies them.
+        ctx = KpiContext.for_snapshot(snap, years=years_up_to(year)).with_settings(settings)
         effects = effect_summaries(snap)
         return build_html(
             compute_kpis(snap, ctx), ctx, year=year, threshold=threshold, effects=effects
         )
 
-    html = figures.derived(("council_report", reference, year, threshold), document)
+    html = figures.derived(("council_report", reference, year, threshold, settings), document)
     body: bytes | str = html
     if formaat == "pdf":
         body = figures.derived(
-            ("council_report_pdf", reference, year, threshold), lambda: render_pdf(html)
+            ("council_report_pdf", reference, year, threshold, settings), lambda: render_pdf(html)
         )
     name = f"raadsrapportage-{year}.{formaat}"
     return Response(
