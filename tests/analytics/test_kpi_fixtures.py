@@ -82,7 +82,7 @@ def test_route_durations_fall_in_left_closed_month_bands() -> None:
     assert result["share_pct"].sum() == pytest.approx(100.0)
 
 
-def test_waits_run_from_the_latest_earlier_end_and_stop_after_an_open_provision() -> None:
+def test_waits_run_from_the_latest_earlier_end_skip_overlaps_and_stop_after_an_open_one() -> None:
     provisions = pd.DataFrame(
         {
             "route_id": [1, 1, 1, 2, 2],
@@ -93,11 +93,24 @@ def test_waits_run_from_the_latest_earlier_end_and_stop_after_an_open_provision(
         }
     )  # fmt: skip
     waits = provision_waits(provisions)
-    # Route 1: overlap (0 days), then 2020-02-01 -> 2020-03-01 = 29 days; route 2: open first.
-    assert waits["wait_days"].tolist() == [0, 29]
+    # Route 1: the second starts while the first runs (side by side, no wait), the third
+    # 2020-02-01 -> 2020-03-01 = 29 days after the latest earlier end; route 2: open first.
+    assert waits["wait_days"].tolist() == [29]
     by_year = waiting_time_by_year(provisions)
-    assert by_year.loc[2020, "waits"] == 2
-    assert by_year.loc[2020, "long_pct"] == 50.0
+    assert by_year.loc[2020, "waits"] == 1
+    assert by_year.loc[2020, "median_days"] == 29
+    assert by_year.loc[2020, "long_pct"] == 100.0
+
+
+def test_a_provision_starting_on_the_day_the_earlier_one_ends_waits_zero_days() -> None:
+    provisions = pd.DataFrame(
+        {
+            "route_id": [1, 1, 1],
+            "start_date": [T("2020-01-01"), T("2020-02-01"), T("2020-02-20")],
+            "end_date": [T("2020-02-01"), T("2020-02-10"), T("2020-03-01")],
+        }
+    )
+    assert provision_waits(provisions)["wait_days"].tolist() == [0, 10]
 
 
 def test_durability_judges_each_horizon_only_on_old_enough_exits() -> None:

@@ -43,8 +43,12 @@ def route_duration_quartiles(routes: pd.DataFrame) -> dict[str, float]:
 
 
 def provision_waits(provisions: pd.DataFrame) -> pd.DataFrame:
-    """One row per provision that follows an ended earlier one: ``route_id``, ``start_date``,
-    ``wait_days`` (>= 0)."""
+    """One row per provision that starts after every earlier provision of its route ended:
+    ``route_id``, ``start_date``, ``wait_days`` (>= 0, days since the latest earlier end).
+
+    Version 2: a provision that starts while an earlier one still runs is not a wait (the
+    candidate was not waiting; the two run side by side). Version 1 counted it as a wait of 0
+    days, and since most routes combine provisions, the median was 0 in every year."""
     frame = provisions[["route_id", "start_date", "end_date"]].sort_values(
         ["route_id", "start_date"], kind="stable"
     )
@@ -52,8 +56,8 @@ def provision_waits(provisions: pd.DataFrame) -> pd.DataFrame:
     end = frame["end_date"].fillna(pd.Timestamp.max)
     latest_end = end.groupby(frame["route_id"]).cummax()
     previous = latest_end.groupby(frame["route_id"]).shift(1)
-    counted = previous.notna() & (previous < pd.Timestamp.max)
-    waits = (frame["start_date"] - previous)[counted].dt.days.clip(lower=0)
+    counted = previous.notna() & (previous < pd.Timestamp.max) & (frame["start_date"] >= previous)
+    waits = (frame["start_date"] - previous)[counted].dt.days
     return pd.DataFrame(
         {
             "route_id": frame.loc[counted, "route_id"],
