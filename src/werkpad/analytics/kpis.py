@@ -127,6 +127,13 @@ def _long(
     return out[COLUMNS]
 
 
+def first_recorded_year(snap: Snapshot) -> int | None:
+    """The first year of the recorded re-integration history (the earliest route or placement
+    start); a figure for an earlier year has no data rather than a count of 0."""
+    starts = pd.concat([snap.routes["start_date"], snap.placements["start_date"]]).dropna()
+    return int(starts.min().year) if len(starts) else None
+
+
 def _years(frame: pd.DataFrame, ctx: KpiContext) -> pd.DataFrame:
     return frame[frame.index.isin(ctx.years)]
 
@@ -152,10 +159,14 @@ def kpi_route_end_reasons(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
 
 def kpi_job_exits_by_type(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     table = job_exits.job_exits_by_type_year(snap.placements)
-    # Every reported year is a column, also a year (or a whole history) without placements.
+    # Every reported year is a column: 0 in a year of the recorded history without placements,
+    # no value (shown as "–") in a year before the history starts, where 0 would claim a count.
     table = table.reindex(columns=pd.Index(list(ctx.years), name="year"), fill_value=0)
-    table.loc["Totaal"] = table.sum()
-    long = pd.Series(table.stack(), name="count").reset_index()
+    first = first_recorded_year(snap)
+    before = [year for year in ctx.years if first is None or year < first]
+    table[before] = float("nan")
+    table.loc["Totaal"] = table.sum(min_count=1)
+    long = pd.Series(table.stack(future_stack=True), name="count").reset_index()
     return _long(long, period="year", group="job_type", measures=["count"])
 
 
