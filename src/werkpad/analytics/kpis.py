@@ -303,7 +303,11 @@ def kpi_inflow_outflow_by_reason(snap: Snapshot, ctx: KpiContext) -> pd.DataFram
 def kpi_caseload_per_fte(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     ends = caseload.quarter_ends(ctx.years, pd.Timestamp(ctx.reference_date))
     counts = caseload.open_routes_at(snap.routes, ends)
-    frame = caseload.caseload_per_fte(counts, caseload.klantmanager_fte(snap.staff))
+    fte: pd.Series | float = caseload.klantmanager_fte(snap.staff)
+    if snap.staff.empty and not snap.municipality_fte.empty:
+        # One municipality of a shared service: the formation stated for it, per year.
+        fte = caseload.fte_by_year(snap.municipality_fte, list(counts.index))
+    frame = caseload.caseload_per_fte(counts, fte)
     frame.index = [d.strftime("%Y-Q") + str((d.month - 1) // 3 + 1) for d in frame.index]
     frame.index.name = "quarter"
     return _long(frame, period="quarter", measures=["caseload", "fte", "per_fte"])

@@ -797,6 +797,19 @@ class TeamMunicipality(Base):
     )
 
 
+class MunicipalityFte(Base):
+    """The klantmanager formation (FTE) that works for one municipality in a year, as the
+    ISD Bollenstreek states it per council (KplusV 2018, Tabel 7): the denominator of that
+    municipality's caseload per FTE. Staff of the service work across its municipalities, so
+    without a row here a municipality has no caseload per FTE of its own."""
+
+    __tablename__ = "municipality_fte"
+    __table_args__ = (CheckConstraint("fte > 0", name="fte_positive"),)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fte: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+
+
 def default_municipality_id(context: Any) -> int:
     """The id of the default municipality, created on first use from the configuration
     (``werkpad.config.default_municipality``): a column default, so every writer of a dossier,
