@@ -360,6 +360,7 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/beheer/gemeenten/{municipality_id}/formatie": {BEHEER},
     "/beheer/gemeenten/team/{team_id}": {BEHEER},
     "/beheer/gemeenten/gebruiker": {BEHEER},
+    "/beheer/gemeenten/doelen": {BEHEER},
     "/beheer/instellingen": {BEHEER},
     "/kandidaten/{candidate_id}/afspraken": CASE,
     "/afspraken/{appointment_id}/{step}": CASE,

@@ -8,6 +8,8 @@ request is made with the new scope.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -27,6 +29,7 @@ from werkpad.services.municipalities import (
     update_municipality,
 )
 from werkpad.services.sessions import end_user_sessions
+from werkpad.services.targets import save_target, set_targets, target_definitions
 from werkpad.store.models import Team, User
 from werkpad.web.auth import ADMIN_ROLES, get_session, require_role
 from werkpad.web.errors import NotFound
@@ -59,6 +62,10 @@ def _page(
             "teams": db.scalars(select(Team).order_by(Team.name)).all(),
             "served": team_municipalities(db),
             "ftes": municipality_ftes(db),
+            "names": names,
+            "place_options": [(m.id, m.name) for m in places],
+            "target_options": [(t.id, t.label_nl) for t in target_definitions()],
+            "set_targets": set_targets(db),
             "users": users,
             "scoped": [(u, names.get(u.municipality_id, "")) for u in users if u.municipality_id],
             "role_name": code_list("role").label,
@@ -191,6 +198,56 @@ def user_scope(
             request, db, section="scope", errors=_messages(failed), values=values, status_code=422
         )
     return _done("gebruiker")
+
+
+def _number(value: Decimal) -> str:
+    """``5``, ``12,5``: a bound as the audit log shows it."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+TARGET_FIELDS = ("municipality_id", "target_id", "first_year", "last_year", "minimum", "maximum")
+
+
+@router.post("/doelen", response_class=HTMLResponse)
+def target_save(
+    request: Request,
+    form: PostedForm,
+    user: User = Depends(require_role(*ADMIN_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    values = {k: str(form.get(k) or "").strip() for k in TARGET_FIELDS}
+    names = {m.id: m.name for m in municipalities(db)}
+    place = db_id(values["municipality_id"])
+    try:
+        if values["municipality_id"] and place not in names:
+            raise ValidationFailed([FieldError("municipality_id", "Onbekende gemeente gekozen.")])
+        row = save_target(db, place, values["target_id"], values)
+        where = names[place] if place is not None else "de hele dienst"
+        if row is None:
+            what = "verwijderd"
+        else:
+            bounds = [
+                f"{word} {_number(value)}"
+                for word, value in (("minimum", row.minimum), ("maximum", row.maximum))
+                if value is not None
+            ]
+            what = f"{row.first_year}–{row.last_year}, " + ", ".join(bounds)
+        label = {t.id: t.label_nl for t in target_definitions()}[values["target_id"]]
+        record_event(
+            db,
+            user,
+            "CONFIGURE",
+            "municipality",
+            object_id=place,
+            purpose=f"Doel '{label}' voor {where}: {what}",
+        )
+        db.commit()
+    except ValidationFailed as failed:
+        db.rollback()
+        return _page(
+            request, db, section="doel", errors=_messages(failed), values=values, status_code=422
+        )
+    return _done("doel")
 
 
 @router.post("/{municipality_id}/formatie", response_class=HTMLResponse)
