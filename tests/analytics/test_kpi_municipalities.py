@@ -3,6 +3,7 @@ municipalities of the service is outflow and inflow for each, neither for the se
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -123,3 +124,42 @@ def test_a_snapshot_without_moves_is_the_service_total_unchanged() -> None:
 
     plain = replace(snap, dossiers=dossiers)
     assert service_total(plain) is plain
+
+
+def _with_routes_and_staff(snap: Snapshot) -> Snapshot:
+    routes = pd.DataFrame(
+        {
+            "route_id": [1, 2, 3],
+            "person": [1, 2, 3],
+            "team_id": 1,
+            "route_type": "WORK_12M",
+            "start_date": [T("2017-01-01")] * 3,
+            "end_date": [pd.NaT] * 3,
+            "end_reason": [None] * 3,
+        }
+    )
+    staff = pd.DataFrame({"team_id": [1, 1], "role": "KLANTMANAGER", "fte": [1.0, 0.5]})
+    fte = pd.DataFrame({"municipality_id": [2, 2], "year": [2016, 2017], "fte": [0.8, 0.4]})
+    return replace(snap, routes=routes, staff=staff, municipality_fte=fte)
+
+
+def _per_fte(snap: Snapshot) -> dict[tuple[str, str], float]:
+    results = compute_kpis(snap, KpiContext.for_snapshot(snap, years=[2017]),
+                           ["caseload_per_fte"])  # fmt: skip
+    q4 = results[results["period"] == "2017-Q4"]
+    return {(r.period, r.measure): r.value for r in q4.itertuples(index=False)}
+
+
+def test_a_municipality_divides_its_caseload_by_the_fte_stated_for_it_that_year() -> None:
+    snap = _with_routes_and_staff(_snapshot())
+    # Persons 1 (moved in) and 3 live in municipality 2 at the end of 2017: 2 / 0.4 fte.
+    lisse = _per_fte(for_municipality(snap, 2))
+    assert lisse[("2017-Q4", "caseload")] == 2
+    assert lisse[("2017-Q4", "fte")] == 0.4
+    assert lisse[("2017-Q4", "per_fte")] == 5.0
+    # The service divides by its klantmanagers' FTE, as before.
+    service = _per_fte(for_municipality(snap, None))
+    assert (service[("2017-Q4", "fte")], service[("2017-Q4", "per_fte")]) == (1.5, 2.0)
+    # A municipality without a stated formation has no caseload per FTE of its own.
+    other = _per_fte(for_municipality(snap, 1))
+    assert pd.isna(other[("2017-Q4", "per_fte")])

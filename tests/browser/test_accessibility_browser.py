@@ -51,6 +51,7 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "BEHEERDER": (
         "/beheer/gebruikers",
         "/beheer/teams",
+        "/beheer/gemeenten",
         "/beheer/codelijsten",
         "/beheer/codelijsten?lijst=route_type",
         "/beheer/instellingen",

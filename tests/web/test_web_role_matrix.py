@@ -104,6 +104,7 @@ EXPECTED: dict[str, set[str] | str] = {
     # Beheerder: users, teams, code lists, settings (scheme, routing), the audit log.
     "/beheer/gebruikers": {BEHEER},
     "/beheer/teams": {BEHEER},
+    "/beheer/gemeenten": {BEHEER},  # municipalities, teams per municipality, user scopes
     "/beheer/codelijsten": {BEHEER},
     "/beheer/instellingen": {BEHEER},
     "/beheer/audit": {BEHEER},
@@ -354,6 +355,12 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/beheer/gebruikers": {BEHEER},
     "/beheer/gebruikers/{user_id}/{action}": {BEHEER},
     "/beheer/teams": {BEHEER},
+    "/beheer/gemeenten": {BEHEER},
+    "/beheer/gemeenten/{municipality_id}": {BEHEER},
+    "/beheer/gemeenten/{municipality_id}/formatie": {BEHEER},
+    "/beheer/gemeenten/team/{team_id}": {BEHEER},
+    "/beheer/gemeenten/gebruiker": {BEHEER},
+    "/beheer/gemeenten/doelen": {BEHEER},
     "/beheer/instellingen": {BEHEER},
     "/kandidaten/{candidate_id}/afspraken": CASE,
     "/afspraken/{appointment_id}/{step}": CASE,
@@ -371,6 +378,8 @@ POST_NAMES = {
     "step": "uitkomst",
     "change_id": "1",
     "decision": "goedkeuren",
+    "municipality_id": "1",
+    "team_id": "1",
 }
 
 

@@ -84,6 +84,16 @@ def caseload_per_fte(caseload: pd.Series, fte: pd.Series | float) -> pd.DataFram
     return frame
 
 
+def fte_by_year(stated: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.Series:
+    """For each date the FTE ``stated`` (year, fte) for its year, summed; NaN without one."""
+    per_year = stated.groupby("year")["fte"].sum()
+    return pd.Series(
+        [float(per_year[d.year]) if d.year in per_year.index else float("nan") for d in dates],
+        index=pd.Index(dates),
+        dtype="float64",
+    )
+
+
 def klantmanager_fte(staff: pd.DataFrame) -> float:
     if staff.empty:
         return float("nan")

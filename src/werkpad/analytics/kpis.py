@@ -43,6 +43,7 @@ from werkpad.analytics.definitions import (
     success_definition,
 )
 from werkpad.analytics.snapshot import CodeFacts, Snapshot
+from werkpad.analytics.targets import Target
 
 COLUMNS = ["period", "group", "subgroup", "measure", "value"]
 RESULT_COLUMNS = [
@@ -66,6 +67,9 @@ class KpiContext:
     years: list[int]
     success: SuccessDefinition = field(default_factory=success_definition)
     targets_path: str | None = None
+    # The targets to measure against (one municipality's, or the service's as the beheerder
+    # set them); None: those of ``targets_path`` or the packaged ``targets.csv``.
+    targets: tuple[Target, ...] | None = None
     facts: CodeFacts = field(default_factory=CodeFacts.from_code_lists)
     induction_weeks: int = 8
     bridge_months: int = long_stay.DEFAULT_BRIDGE_MONTHS
@@ -322,7 +326,11 @@ def kpi_inflow_outflow_by_reason(snap: Snapshot, ctx: KpiContext) -> pd.DataFram
 def kpi_caseload_per_fte(snap: Snapshot, ctx: KpiContext) -> pd.DataFrame:
     ends = caseload.quarter_ends(ctx.years, pd.Timestamp(ctx.reference_date))
     counts = caseload.open_routes_at(snap.routes, ends)
-    frame = caseload.caseload_per_fte(counts, caseload.klantmanager_fte(snap.staff))
+    fte: pd.Series | float = caseload.klantmanager_fte(snap.staff)
+    if snap.staff.empty and not snap.municipality_fte.empty:
+        # One municipality of a shared service: the formation stated for it, per year.
+        fte = caseload.fte_by_year(snap.municipality_fte, list(counts.index))
+    frame = caseload.caseload_per_fte(counts, fte)
     frame.index = [d.strftime("%Y-Q") + str((d.month - 1) // 3 + 1) for d in frame.index]
     frame.index.name = "quarter"
     return _long(frame, period="quarter", measures=["caseload", "fte", "per_fte"])
@@ -542,7 +550,10 @@ def compute_kpis(snap: Snapshot, ctx: KpiContext, ids: Iterable[str] | None = No
 
 
 def kpi_targets(results: pd.DataFrame, ctx: KpiContext) -> pd.DataFrame:
-    frame = targets.targets_vs_realisation(targets.load_targets(ctx.targets_path), results)
+    chosen = (
+        list(ctx.targets) if ctx.targets is not None else targets.load_targets(ctx.targets_path)
+    )
+    frame = targets.targets_vs_realisation(chosen, results)
     frame["met"] = frame["met"].map({True: 1.0, False: 0.0})
     return _long(frame, period="year", group="target_id",
                  measures=["minimum", "maximum", "realised", "met"])  # fmt: skip

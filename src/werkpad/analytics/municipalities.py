@@ -11,7 +11,8 @@ Definitions (version 1):
   (NUO) belongs to no single municipality: only the service total counts them.
 * **Money** (budgets, cost lines) is booked per municipality and follows its municipality.
 * **Staff** of a shared service work across its municipalities, so a municipality's snapshot
-  has no staff of its own (caseload per FTE is a figure of the service).
+  has no staff of its own; its caseload per FTE divides by the klantmanager formation the
+  service states for that municipality and year (``municipality_fte``), none without it.
 * A **move within the service** closes the dossier in one municipality (end reason ``MOVED``)
   and opens a linked one in the other (``moved_from_dossier_id``). Each municipality counts it
   as outflow and inflow; the **service total** joins the two into one dossier that runs from
@@ -83,6 +84,11 @@ def restrict_to_municipality(snap: Snapshot, municipality_id: int) -> Snapshot:
             changes[name] = frame[frame["municipality_id"] == municipality_id].reset_index(
                 drop=True
             )
+    fte = snap.municipality_fte
+    if not fte.empty:
+        changes["municipality_fte"] = fte[fte["municipality_id"] == municipality_id].reset_index(
+            drop=True
+        )
     changes["staff"] = snap.staff.iloc[0:0]
     changes["teams"] = snap.teams.iloc[0:0]
     if not snap.municipalities.empty:

@@ -38,7 +38,9 @@ class Snapshot:
     * ``placement_instruments``: placement_id, instrument, loonwaarde_pct;
     * ``life_domains``: person, assessed_on, domain, score (the ZRM scores of an assessment,
       1 = acute problem .. 5 = fully self-reliant);
-    * ``municipalities``: municipality_id, name, cbs_code (the service's municipalities).
+    * ``municipalities``: municipality_id, name, cbs_code (the service's municipalities);
+    * ``municipality_fte``: municipality_id, year, fte (the klantmanager formation that works
+      for a municipality in a year, when the service states it).
 
     For a service of several municipalities (``werkpad.analytics.municipalities``) the dossiers
     also carry ``municipality_id`` and ``moved_from_dossier_id`` (the dossier a move within the
@@ -69,6 +71,7 @@ class Snapshot:
     placement_instruments: pd.DataFrame = field(default_factory=_empty)
     life_domains: pd.DataFrame = field(default_factory=_empty)
     municipalities: pd.DataFrame = field(default_factory=_empty)
+    municipality_fte: pd.DataFrame = field(default_factory=_empty)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -19,6 +20,7 @@ from werkpad.services.clock import Clock
 from werkpad.services.figures import Figures
 from werkpad.services.indicator_settings import kpi_settings
 from werkpad.services.municipalities import list_municipalities
+from werkpad.services.targets import targets_for
 
 
 def kpi_results(
@@ -40,7 +42,9 @@ def kpi_results(
     ref = reference_date or Clock(engine).today()
     snap = (figures or Figures(engine)).current().municipal_snapshot(ref, municipality_id)
     ctx = KpiContext.for_snapshot(snap, years=years, success=success)
-    ctx = ctx.with_settings(kpi_settings(engine))
+    ctx = replace(
+        ctx.with_settings(kpi_settings(engine)), targets=targets_for(engine, municipality_id)
+    )
     return snap, ctx, compute_kpis(snap, ctx, ids)
 
 

@@ -222,6 +222,7 @@ def _cohort_and_target_tables(
         met = goals["met"] if "met" in goals else pd.Series(float("nan"), index=goals.index)
         goals["met"] = met.map({1.0: "ja", 0.0: "nee"}).fillna("–")
         names = {t.id: t.label_nl for t in load_targets(ctx.targets_path)}
+        names.update({t.id: t.label_nl for t in ctx.targets or ()})
         out.append(tables("targets", _labelled(goals, names), "Doelen en realisatie."))
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from werkpad.store.models import (
     BenefitSpell,
     DossierMember,
     Municipality,
+    MunicipalityFte,
     TeamMunicipality,
     User,
 )
@@ -203,3 +205,99 @@ def move_dossier(
     dossier.closed_on = last_day
     session.flush()
     return successor
+
+
+def update_municipality(
+    session: Session, municipality_id: int, name: str, cbs_code: str | None
+) -> Municipality:
+    """A new name and CBS code for a municipality (both validated as when adding one)."""
+    place = session.get(Municipality, municipality_id)
+    if place is None:
+        raise ValidationFailed([FieldError("municipality", "Onbekende gemeente.")])
+    errors = []
+    clean = name.strip()
+    if not clean:
+        errors.append(FieldError("name", "Vul de naam van de gemeente in."))
+    code = normalise_code(cbs_code) if cbs_code and cbs_code.strip() else None
+    if cbs_code and cbs_code.strip() and not code:
+        errors.append(FieldError("cbs_code", "De CBS-gemeentecode bestaat uit 4 cijfers."))
+    others = [m for m in municipalities(session) if m.id != place.id]
+    if clean and any(m.name.casefold() == clean.casefold() for m in others):
+        errors.append(FieldError("name", "Deze gemeente bestaat al."))
+    if code and any(m.cbs_code == code for m in others):
+        errors.append(FieldError("cbs_code", "Deze CBS-gemeentecode is al in gebruik."))
+    if errors:
+        raise ValidationFailed(errors)
+    place.name, place.cbs_code = clean, code
+    session.flush()
+    return place
+
+
+def team_municipalities(session: Session) -> dict[int, set[int]]:
+    """Per team id the ids of the municipalities it serves (teams without a choice left out)."""
+    served: dict[int, set[int]] = {}
+    for team_id, place in session.execute(
+        select(TeamMunicipality.team_id, TeamMunicipality.municipality_id)
+    ):
+        served.setdefault(team_id, set()).add(place)
+    return served
+
+
+MAX_FTE = Decimal("999")
+FIRST_FTE_YEAR, LAST_FTE_YEAR = 2000, 2100
+
+
+def municipality_ftes(session: Session) -> dict[int, list[tuple[int, Decimal]]]:
+    """Per municipality id its klantmanager formation per year, in year order."""
+    rows = session.execute(
+        select(MunicipalityFte.municipality_id, MunicipalityFte.year, MunicipalityFte.fte).order_by(
+            MunicipalityFte.municipality_id, MunicipalityFte.year
+        )
+    )
+    found: dict[int, list[tuple[int, Decimal]]] = {}
+    for place, year, fte in rows:
+        found.setdefault(place, []).append((year, fte))
+    return found
+
+
+def set_municipality_fte(
+    session: Session, municipality_id: int, year_text: str, fte_text: str
+) -> tuple[int, Decimal | None]:
+    """The klantmanager FTE that works for a municipality in a year (Dutch decimals, ``6,4``);
+    an empty FTE removes that year's figure. Returns the year and the FTE stored."""
+    if session.get(Municipality, municipality_id) is None:
+        raise ValidationFailed([FieldError("municipality", "Onbekende gemeente.")])
+    errors = []
+    year_clean = year_text.strip()
+    year = int(year_clean) if year_clean.isdigit() and len(year_clean) == 4 else None
+    if year is None or not FIRST_FTE_YEAR <= year <= LAST_FTE_YEAR:
+        errors.append(
+            FieldError("fte_year", f"Vul een jaar in tussen {FIRST_FTE_YEAR} en {LAST_FTE_YEAR}.")
+        )
+    fte: Decimal | None = None
+    text = fte_text.strip().replace(" ", "")
+    if text:
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            fte = Decimal(text)
+        except InvalidOperation:
+            fte = None
+        if fte is None or not fte.is_finite() or not Decimal("0") < fte <= MAX_FTE:
+            errors.append(
+                FieldError("fte", f"De formatie is een getal groter dan 0 en hoogstens {MAX_FTE}.")
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    assert year is not None
+    fte = fte.quantize(Decimal("0.01")) if fte is not None else None
+    row = session.get(MunicipalityFte, (municipality_id, year))
+    if fte is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(MunicipalityFte(municipality_id=municipality_id, year=year, fte=fte))
+    else:
+        row.fte = fte
+    session.flush()
+    return year, fte

@@ -25,6 +25,7 @@ from werkpad.store.models import (
     DossierMember,
     Exemption,
     Municipality,
+    MunicipalityFte,
     Placement,
     PlacementInstrument,
     Provision,
@@ -108,6 +109,11 @@ def load_snapshot(engine: Engine, reference_date: date | None = None) -> Snapsho
             ),
             ["municipality_id", "name", "cbs_code"],
         ),
+        municipality_fte=_frame(
+            engine,
+            select(MunicipalityFte.municipality_id, MunicipalityFte.year, MunicipalityFte.fte),
+            ["municipality_id", "year", "fte"],
+        ).astype({"fte": "float64"}),
     )
 
 

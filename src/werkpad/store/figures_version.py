@@ -45,6 +45,7 @@ WATCHED: dict[str, frozenset[str] | None] = {
     "dossier_member": None,
     "exemption": None,
     "municipality": None,
+    "municipality_fte": None,
     "placement": None,
     "placement_instrument": None,
     "provision": None,

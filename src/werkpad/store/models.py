@@ -797,6 +797,38 @@ class TeamMunicipality(Base):
     )
 
 
+class MunicipalityFte(Base):
+    """The klantmanager formation (FTE) that works for one municipality in a year, as the
+    ISD Bollenstreek states it per council (KplusV 2018, Tabel 7): the denominator of that
+    municipality's caseload per FTE. Staff of the service work across its municipalities, so
+    without a row here a municipality has no caseload per FTE of its own."""
+
+    __tablename__ = "municipality_fte"
+    __table_args__ = (CheckConstraint("fte > 0", name="fte_positive"),)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fte: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+
+
+class MunicipalityTarget(Base):
+    """A target of ``analytics/targets.csv`` as the beheerder sets it for one municipality of
+    the service (or, without a municipality, for the service as a whole): its years and its
+    minimum and/or maximum. A municipality's figures show its own targets only."""
+
+    __tablename__ = "municipality_target"
+    __table_args__ = (
+        CheckConstraint("first_year <= last_year", name="years_ordered"),
+        CheckConstraint("minimum IS NOT NULL OR maximum IS NOT NULL", name="has_bound"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    target_id: Mapped[str] = mapped_column(String(40))
+    first_year: Mapped[int] = mapped_column(Integer)
+    last_year: Mapped[int] = mapped_column(Integer)
+    minimum: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    maximum: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+
+
 def default_municipality_id(context: Any) -> int:
     """The id of the default municipality, created on first use from the configuration
     (``werkpad.config.default_municipality``): a column default, so every writer of a dossier,

@@ -50,6 +50,7 @@ from werkpad.web.views import (
     login_steps,
     matching,
     messages,
+    municipalities,
     password_reset,
     roles,
     team,
@@ -108,6 +109,7 @@ PAGE_ROUTERS = (
     effects.router,
     council_report.router,
     drilldown.router,
+    municipalities.router,
     admin.router,
 )
 API_ROUTERS = (api.docs_router, api.router)

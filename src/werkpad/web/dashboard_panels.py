@@ -21,7 +21,7 @@ from werkpad.analytics.definitions import (
 from werkpad.analytics.kpis import KpiContext, KpiSettings, compute_kpis
 from werkpad.analytics.snapshot import Snapshot
 from werkpad.analytics.suppression import SECONDARY_MARKER, suppress
-from werkpad.analytics.targets import load_targets, targets_vs_realisation
+from werkpad.analytics.targets import Target, load_targets, targets_vs_realisation
 from werkpad.domain.codelists import code_list
 from werkpad.domain.formatting import is_missing
 from werkpad.reports.tables import (
@@ -73,6 +73,8 @@ class ViewOptions:
     drill: bool
     # The municipality's settings of the figures (issue 18); part of the board's cache key.
     indicators: KpiSettings = field(default_factory=KpiSettings)
+    # The chosen municipality's targets, or the service's as set (None: the packaged ones).
+    targets: tuple[Target, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -392,7 +394,8 @@ def _caseload_change_panel(main: pd.DataFrame, filters: Filters, options: ViewOp
     wide = _wide(main, "caseload_net_change", ["period"])
     columns = ["period", "stock", "net_change", "reduction"]
     wide = wide.reindex(columns=columns) if not wide.empty else pd.DataFrame(columns=columns)
-    target = next((t for t in load_targets() if t.id == NET_REDUCTION_TARGET), None)
+    chosen = options.targets if options.targets is not None else load_targets()
+    target = next((t for t in chosen if t.id == NET_REDUCTION_TARGET), None)
     realised = targets_vs_realisation([target], main) if target else pd.DataFrame()
     goal: dict[str, float | None] = {}
     met: dict[str, object] = {}

@@ -66,6 +66,7 @@ NAVIGATION = {
     "BEHEERDER": [
         ("/beheer/gebruikers", "Gebruikers"),
         ("/beheer/teams", "Teams"),
+        ("/beheer/gemeenten", "Gemeenten"),
         ("/beheer/codelijsten", "Codelijsten"),
         ("/beheer/instellingen", "Instellingen"),
         ("/beheer/berichten", "Berichten"),
@@ -85,6 +86,7 @@ OBJECT_LABELS = {
     "route": "route",
     "app_user": "gebruiker",
     "team": "team",
+    "municipality": "gemeente",
     "login": "inlogpoging",
     "contact": "contact",
     "exemption": "ontheffing",

@@ -17,6 +17,7 @@ from werkpad.domain.codelists import code_list
 from werkpad.services.configuration import small_cell_threshold
 from werkpad.services.figures import Figures, FiguresView
 from werkpad.services.indicator_settings import kpi_settings
+from werkpad.services.targets import targets_for
 from werkpad.store.models import Team, User
 from werkpad.web.auth import DASHBOARD_ROLES, require_role
 from werkpad.web.dashboard_filters import (
@@ -108,6 +109,9 @@ def dashboard(
     figures = figures_view(request)
     filters, errors, snap, teams = resolve_filters(request, figures)
     options = view_options(request, user)
+    options = replace(
+        options, targets=targets_for(request.app.state.engine, filters.municipality_id)
+    )
     key = ("board", filters, options, tuple(sorted(teams.items())))
     board = figures.derived(
         key, lambda: build_board(snap, filters, options, teams, cache=figures.derived)
