@@ -94,7 +94,9 @@ def test_the_login_page_offers_the_organisation_account_only_when_configured(
     app = create_app(world.url, secret_key="test-secret", secure_cookies=False)
     with TestClient(app) as plain:
         assert "organisatie-account" not in plain.get("/login").text
-        assert plain.get("/login/oidc", follow_redirects=False).status_code == 404
+        answer = plain.get("/login/oidc", follow_redirects=False)
+        assert "is hier niet ingesteld" in answer.text
+        assert "werkpad_session" not in answer.cookies
     app.state.engine.dispose()
 
 

@@ -68,7 +68,7 @@ def _refuse(request: Request, message: str, status: int = 401) -> Response:
 def oidc_start(request: Request, next: str | None = None) -> Response:
     client = oidc_client(request)
     if client is None:
-        return _refuse(request, NOT_CONFIGURED, status=404)
+        return _refuse(request, NOT_CONFIGURED, status=200)  # like /login/code without a step
     try:
         url, start = client.begin(_redirect_uri(request, client.settings), _safe_next(next))
     except OidcRefused as exc:
@@ -104,7 +104,7 @@ def oidc_callback(
 ) -> Response:
     client = oidc_client(request)
     if client is None:
-        return _refuse(request, NOT_CONFIGURED, status=404)
+        return _refuse(request, NOT_CONFIGURED, status=200)  # like /login/code without a step
     ip = client_ip(request)
 
     def failed(message: str, name: str = "oidc", status: int = 401) -> Response:
