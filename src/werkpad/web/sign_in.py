@@ -1,6 +1,6 @@
 """After a first factor: which step comes next, and the one place a login session starts.
 
-Every sign-in method (password, later OIDC or a one-time code for the candidate portal) ends
+Every sign-in method (password, OIDC, later a one-time code for the candidate portal) ends
 its own first step by calling ``after_first_factor``: that decides whether the second factor,
 its enrolment or a password change must come first (a ``login_challenge`` and a short-lived
 cookie) or the session can start (``start_login_session``). So a method cannot skip the steps
