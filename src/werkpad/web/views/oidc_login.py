@@ -14,6 +14,7 @@ import secrets
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from werkpad.config import OidcSettings
@@ -21,6 +22,7 @@ from werkpad.services.accounts import address_locked, login_subject, record_logi
 from werkpad.services.oidc import (
     PROVIDER_REFUSED,
     STATE_WRONG,
+    TOKEN_REFUSED,
     LoginStart,
     OidcClient,
     OidcRefused,
@@ -127,9 +129,14 @@ def oidc_callback(
         return failed(exc.message, claimed_username(exc.claims) if exc.claims else "oidc")
     try:
         user = sign_in_user(db, client.settings, claims, ip=ip)
+        db.flush()
     except OidcRefused as exc:
         db.rollback()  # nothing of a refused sign-in is kept but its audit entry
         return failed(exc.message, claimed_username(claims))
+    except IntegrityError:
+        # Two first sign-ins of one subject at once: the other made the account.
+        db.rollback()
+        return failed(TOKEN_REFUSED, claimed_username(claims))
     delete_cookie_later(request, OIDC_COOKIE)
     # The provider's MFA (``amr`` holds ``mfa``) counts as both factors; otherwise the role's
     # werkpad second factor still comes (docs/security.md).
