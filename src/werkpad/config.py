@@ -118,3 +118,64 @@ def document_settings() -> DocumentSettings:
         max_bytes=(int(size) if size.isdigit() else DEFAULT_UPLOAD_MAX_MB) * 1024 * 1024,
         scan_command=env.get("WERKPAD_VIRUS_SCAN_COMMAND", "").strip() or None,
     )
+
+
+# --- OpenID Connect sign-in (issue 15) --------------------------------------------------------
+
+OIDC_ROLES = ("KLANTMANAGER", "ACCOUNTMANAGER", "TEAMLEIDER", "ANALIST")
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """The organisation's identity provider. ``group_roles`` keeps the setting's order: the
+    first group of the list the user is in decides the role. The beheerder role is never
+    given by a group (it is given in werkpad, with four-eyes)."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    group_roles: tuple[tuple[str, str], ...]
+    redirect_uri: str | None = None  # None: this server's /login/oidc/terug
+    groups_claim: str = "groups"
+    timeout: float = 10.0
+
+
+def parse_group_roles(text: str) -> tuple[tuple[str, str], ...]:
+    """``"grp-km=KLANTMANAGER,grp-tl=TEAMLEIDER"`` as pairs; a role werkpad does not know, or
+    the beheerder role, is a configuration error (ValueError)."""
+    pairs: list[tuple[str, str]] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        group, sep, role = part.partition("=")
+        role = role.strip().upper()
+        if not sep or not group.strip() or role not in OIDC_ROLES:
+            raise ValueError(
+                f"WERKPAD_OIDC_GROUP_ROLES: '{part.strip()}' is not GROUP=ROLE with ROLE one of "
+                f"{', '.join(OIDC_ROLES)}"
+            )
+        pairs.append((group.strip(), role))
+    return tuple(pairs)
+
+
+def oidc_settings() -> OidcSettings | None:
+    """From ``WERKPAD_OIDC_ISSUER``, ``_CLIENT_ID``, ``_CLIENT_SECRET_FILE`` (a file holding
+    the secret, so it is never in the environment of every process), ``_GROUP_ROLES``, and
+    optionally ``_REDIRECT_URI`` and ``_GROUPS_CLAIM`` (``groups``). None when the issuer or
+    client id is not set: the login page offers the password only. A secret file that cannot
+    be read is a configuration error (OSError)."""
+    env = os.environ
+    issuer = env.get("WERKPAD_OIDC_ISSUER", "").strip().rstrip("/")
+    client_id = env.get("WERKPAD_OIDC_CLIENT_ID", "").strip()
+    if not issuer or not client_id:
+        return None
+    secret_file = env.get("WERKPAD_OIDC_CLIENT_SECRET_FILE", "").strip()
+    secret = Path(secret_file).read_text(encoding="utf-8").strip() if secret_file else ""
+    return OidcSettings(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        group_roles=parse_group_roles(env.get("WERKPAD_OIDC_GROUP_ROLES", "")),
+        redirect_uri=env.get("WERKPAD_OIDC_REDIRECT_URI", "").strip() or None,
+        groups_claim=env.get("WERKPAD_OIDC_GROUPS_CLAIM", "").strip() or "groups",
+    )

@@ -1095,3 +1095,20 @@ class BreakGlass(Base):
     seen_by_teamleider_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship()
+
+
+class OidcIdentity(Base):
+    """Which werkpad user an account at the organisation's identity provider is (issue 15):
+    the provider's stable subject (``sub``, never the name or e-mail, which can change or be
+    reused) within its issuer. Made at the first OpenID Connect sign-in."""
+
+    __tablename__ = "oidc_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_oidc_identity_subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

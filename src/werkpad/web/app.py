@@ -15,10 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from werkpad.config import session_idle_minutes, trusted_proxies
+from werkpad.config import OidcSettings, oidc_settings, session_idle_minutes, trusted_proxies
 from werkpad.services.audit import record_event
 from werkpad.services.clock import Clock
 from werkpad.services.figures import Figures
+from werkpad.services.oidc import OidcClient
 from werkpad.services.sessions import SessionPolicy
 from werkpad.store.db import make_engine, session_factory, transaction
 from werkpad.web.auth import SESSION_COOKIE, client_ip
@@ -51,6 +52,7 @@ from werkpad.web.views import (
     matching,
     messages,
     municipalities,
+    oidc_login,
     password_reset,
     roles,
     team,
@@ -90,6 +92,7 @@ PAGE_ROUTERS = (
     health.router,
     login.router,
     login_steps.router,
+    oidc_login.router,
     account.router,
     password_reset.router,
     roles.router,
@@ -243,12 +246,14 @@ def create_app(
     secure_cookies: bool = True,
     idle_minutes: int | None = None,
     proxies: str | None = None,
+    oidc: OidcSettings | None = None,
 ) -> FastAPI:
     """The werkpad web application on ``database_url`` (schema must be migrated already).
 
     ``idle_minutes`` (else ``$WERKPAD_SESSION_IDLE_MINUTES``, else 30) ends a session nobody
     used for that long; ``proxies`` (else ``$WERKPAD_TRUSTED_PROXIES``, else none) lists the
-    reverse proxies whose ``X-Forwarded-For`` names the client in the audit log."""
+    reverse proxies whose ``X-Forwarded-For`` names the client in the audit log; ``oidc``
+    (else the ``$WERKPAD_OIDC_*`` settings, else none) the organisation's identity provider."""
     app = FastAPI(
         title="Werkpad API",
         version="1",
@@ -265,6 +270,8 @@ def create_app(
     app.state.clock = Clock(engine)
     app.state.session_policy = SessionPolicy().with_idle_minutes(session_idle_minutes(idle_minutes))
     app.state.trusted_proxies = trusted_proxies(proxies)
+    oidc = oidc if oidc is not None else oidc_settings()
+    app.state.oidc = OidcClient(oidc) if oidc is not None else None
     # The key no longer signs cookies (they hold a random token); it keys the hash that
     # stands in the audit log for a username that is not an account.
     app.state.secret_key = resolve_secret_key(secret_key)

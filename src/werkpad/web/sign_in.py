@@ -1,6 +1,6 @@
 """After a first factor: which step comes next, and the one place a login session starts.
 
-Every sign-in method (password, later OIDC or a one-time code for the candidate portal) ends
+Every sign-in method (password, OIDC, later a one-time code for the candidate portal) ends
 its own first step by calling ``after_first_factor``: that decides whether the second factor,
 its enrolment or a password change must come first (a ``login_challenge`` and a short-lived
 cookie) or the session can start (``start_login_session``). So a method cannot skip the steps
@@ -39,6 +39,7 @@ SIGN_IN_ACTION_LABELS = {
     "PASSWORD_CHANGED": "Wachtwoord gewijzigd",
     "PASSWORD_RESET": "Herstellink voor wachtwoord gemaakt",
     "ROLE_CHANGED": "Rol gewijzigd",
+    "OIDC_ACCOUNT": "Account gemaakt via de organisatie-account",
 }
 STAGE_PATHS = {CODE: "/login/code", ENROL: "/login/instellen", PASSWORD: "/login/nieuw-wachtwoord"}
 
@@ -57,11 +58,18 @@ def next_stage(db: Session, user: User, *, after: str | None = None) -> str | No
 
 
 def after_first_factor(
-    request: Request, db: Session, user: User, next_path: str | None, *, method: str = "password"
+    request: Request,
+    db: Session,
+    user: User,
+    next_path: str | None,
+    *,
+    method: str = "password",
+    both_factors: bool = False,
 ) -> Response:
     """Continue a login whose first factor (``method``) was right: the next step, or the
-    session. Commits."""
-    stage = next_stage(db, user)
+    session. ``both_factors``: the method itself proved two factors (an OIDC provider that
+    asserts MFA), so no werkpad code is asked. Commits."""
+    stage = next_stage(db, user, after=CODE if both_factors else None)
     if stage is None:
         return start_login_session(request, db, user, next_path)
     record_login_event(
