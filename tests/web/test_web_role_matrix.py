@@ -123,8 +123,10 @@ EXPECTED: dict[str, set[str] | str] = {
     # A CV of a candidate referred to matching: the case roles and the accountmanager.
     "/documenten/{document_id}": {KM, TL, AM},
     "/kandidaten/{candidate_id}/plan/{plan_id}.pdf": CASE,
+    "/kandidaten/{candidate_id}/plannen/vergelijk": CASE,
 }
 QUERIES = {
+    "/kandidaten/{candidate_id}/plannen/vergelijk": "?van={plan_id}&naar={plan_id}",
     "/api/routes": "?candidate_id={candidate_id}",
     "/dashboard/lijst": "?kpi=route_end_reasons&groep=STOPPED",
     "/rapportage/download": "?formaat=html",

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from web_support import ClientFactory, World, session_csrf
 
-from werkpad.store.db import make_engine, session_factory
-from werkpad.store.models import SignalDecision
+from werkpad.store.db import make_engine, session_factory, transaction
+from werkpad.store.models import Appointment, OutboxMessage, SignalDecision
 
 
 def _no_shows(client: TestClient, candidate_id: int, times: list[str]) -> None:
@@ -117,3 +117,35 @@ def test_the_teamleider_sees_the_team_worklist_with_counts_per_klantmanager(
     table = page.split('id="per-klantmanager"', 1)[1].split("</table>", 1)[0]
     assert "Karin Klant" in table and "Kees Klant" in table
     assert "Bert Beek" not in page  # another team's klantmanager
+
+
+def test_the_no_show_signal_says_whether_each_invitation_was_delivered(
+    world: World, client_for: ClientFactory
+) -> None:
+    freeze(world.url)
+    client = client_for(world, "km")
+    cid = world.team_a_candidates[1]
+    _no_shows(client, cid, ["09:00", "10:00", "11:00", "12:00"])
+    engine = make_engine(world.url)
+    with transaction(session_factory(engine)) as s:
+        invitations = s.scalars(
+            select(OutboxMessage)
+            .join(Appointment, Appointment.id == OutboxMessage.appointment_id)
+            .where(OutboxMessage.candidate_id == cid, OutboxMessage.kind == "INVITATION")
+            .order_by(Appointment.start_time)
+        ).all()
+        assert len(invitations) == 4
+        invitations[0].status = "SENT"
+        invitations[1].status = "FAILED"
+        invitations[2].status = "PRINTED"
+        # the fourth stays queued: not sent
+    engine.dispose()
+    page = client.get("/werklijst").text
+    block = page.split(f'href="/kandidaten/{cid}"', 1)[1].split('class="worklist-item"', 1)[0]
+    row = block.split('data-code="REPEATED_NO_SHOW"', 1)[1].split("</p>", 1)[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", row).split())
+    day = "02-03-2020"
+    assert "4 keer niet verschenen zonder bericht" in text
+    for label in ("verzonden", "mislukt", "afgedrukt", "niet verstuurd"):
+        assert f"{day}: {label}" in text, text
+    assert "QUEUED" not in text and "SENT" not in text

@@ -95,8 +95,13 @@ def retention_command(
     db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
 ) -> None:
     """Pseudonimiseer of verwijder gegevens voorbij hun bewaartermijn (docs/security.md)."""
+    from werkpad.config import document_settings
     from werkpad.services.clock import Clock
-    from werkpad.services.retention import apply_retention, plan_retention
+    from werkpad.services.retention import (
+        apply_retention,
+        plan_retention,
+        remove_document_files,
+    )
     from werkpad.store.db import transaction
 
     periods = _periods(period or [])
@@ -114,6 +119,9 @@ def retention_command(
                 plan = plan_retention(session, day, now, periods)
     finally:
         engine.dispose()
+    # The rows are committed: only now delete their files (a failed run keeps every file).
+    if apply and plan.document_files:
+        remove_document_files(document_settings().directory, plan.document_files)
     verb = "Uitgevoerd" if apply else "Proefdraai (er is niets gewijzigd)"
     console.print(f"{verb}, peildatum {day.isoformat()}: {plan.summary()}.")
 

@@ -36,6 +36,17 @@ STATUS_LABELS = {
     FAILED: "Mislukt",
     PRINTED: "Afgedrukt",
 }
+# Whether a message reached the candidate, in the words of the worklist's no-show signal:
+# queued or still sending is "niet verstuurd", as is an appointment without an invitation.
+DELIVERY_LABELS = {SENT: "verzonden", FAILED: "mislukt", PRINTED: "afgedrukt"}
+NOT_SENT_LABEL = "niet verstuurd"
+
+
+def delivery_label(status: str | None) -> str:
+    """How an invitation fared, in one Dutch word group (None: there was none)."""
+    return DELIVERY_LABELS.get(status or "", NOT_SENT_LABEL)
+
+
 KIND_LABELS = {INVITATION: "Uitnodiging", REMINDER: "Herinnering"}
 CHANNEL_LABELS = {EMAIL: "e-mail", LETTER: "brief"}
 

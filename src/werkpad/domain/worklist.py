@@ -17,6 +17,7 @@ from typing import Any
 from werkpad.domain.appointments import repeated_no_shows
 from werkpad.domain.errors import FieldError, ValidationFailed
 from werkpad.domain.follow_up import add_months
+from werkpad.domain.messages import delivery_label
 
 REINTEGRATION = "REINTEGRATION"
 PARTICIPATION = "PARTICIPATION"
@@ -98,6 +99,8 @@ class CandidateFacts:
     follow_up_dues: tuple[date, ...] = ()  # due dates of follow-ups not yet done
     benefit_start: date | None = None  # start of the running benefit spell
     no_show_dates: tuple[date, ...] = ()  # appointments not attended without notice
+    # Per such appointment: its day and the delivery status of its invitation (None: none).
+    no_show_invitations: tuple[tuple[date, str | None], ...] = ()
 
 
 HIGH, NORMAL, LOW = 1, 2, 3
@@ -314,11 +317,18 @@ def repeated_no_show(facts: CandidateFacts, today: date, t: Thresholds) -> Signa
     missed = repeated_no_shows(facts.no_show_dates, today, t.days_no_show_window)
     if len(missed) < t.no_shows_for_signal:
         return None
+    window = set(missed)
+    delivered = "; ".join(
+        f"{_nl(day)}: {delivery_label(status)}"
+        for day, status in sorted(facts.no_show_invitations, key=lambda x: (x[0], x[1] or ""))
+        if day in window
+    )
+    invitations = f" Uitnodiging {delivered}." if delivered else ""
     return Signal(
         "REPEATED_NO_SHOW",
         "Herhaald niet verschenen",
         f"{len(missed)} keer niet verschenen zonder bericht (laatste {_nl(missed[-1])}); "
-        "overweeg een maatregel.",
+        f"overweeg een maatregel.{invitations}",
         priority=HIGH,
         due=missed[-1] + timedelta(days=7),
         cause=f"{len(missed)}:{missed[-1].isoformat()}",  # another no-show: a new cause

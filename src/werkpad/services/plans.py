@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from werkpad.domain.codelists import code_list
 from werkpad.domain.errors import FieldError, ValidationFailed
@@ -435,3 +436,107 @@ def provision_type_names(session: Session) -> dict[str, str]:
     """The name of every provision type by its code, for screens that list codes."""
     rows = session.execute(select(ProvisionType.code, ProvisionType.name)).all()
     return {str(code): str(name) for code, name in rows}
+
+
+# --- comparing two versions of the plan van aanpak (issue 16) ------------------------------
+
+
+@dataclass(frozen=True)
+class PlanProvision:
+    """A provision of a plan's route as the printed plan shows it."""
+
+    name: str
+    provider: str
+    start: date | None
+    end: date | None
+
+
+@dataclass
+class PlanComparison:
+    """What changed from ``old`` to ``new``: the main goal, the sub-goals and the provisions
+    of the routes started under each plan. The agreements on both sides are the plan's fixed
+    text (the same in every version)."""
+
+    old: Plan
+    new: Plan
+    goal_changed: bool
+    goals_added: list[str] = field(default_factory=list)
+    goals_removed: list[str] = field(default_factory=list)
+    goals_kept: list[str] = field(default_factory=list)
+    provisions_added: list[PlanProvision] = field(default_factory=list)
+    provisions_removed: list[PlanProvision] = field(default_factory=list)
+    provisions_kept: list[PlanProvision] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (
+            self.goal_changed
+            or self.goals_added
+            or self.goals_removed
+            or self.provisions_added
+            or self.provisions_removed
+        )
+
+
+def plans_of_candidate(session: Session, candidate_id: int) -> list[Plan]:
+    return list(
+        session.scalars(
+            select(Plan).where(Plan.candidate_id == candidate_id).order_by(Plan.created_on, Plan.id)
+        )
+    )
+
+
+def _goals(plan: Plan) -> list[str]:
+    items = (plan.goals or {}).get("items") or []
+    return [str(i) for i in items]
+
+
+def _provisions(session: Session, plan: Plan) -> list[PlanProvision]:
+    rows = session.scalars(
+        select(Provision)
+        .join(Route, Route.id == Provision.route_id)
+        .where(Route.plan_id == plan.id)
+        .options(joinedload(Provision.provision_type), joinedload(Provision.provider))
+        .order_by(Provision.start_date, Provision.id)
+    ).all()
+    return [
+        PlanProvision(
+            name=p.provision_type.name,
+            provider=p.provider.name if p.provider else "",
+            start=p.planned_start or p.start_date,
+            end=p.end_date or p.planned_end,
+        )
+        for p in rows
+    ]
+
+
+def _split(old: list[Any], new: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """(added, removed, kept), each in the order of its own version."""
+    return (
+        [x for x in new if x not in old],
+        [x for x in old if x not in new],
+        [x for x in new if x in old],
+    )
+
+
+def compare_plans(session: Session, candidate_id: int, old_id: int, new_id: int) -> PlanComparison:
+    """Two versions of one candidate's plan side by side; KeyError when either is not a plan of
+    this candidate."""
+    old, new = session.get(Plan, old_id), session.get(Plan, new_id)
+    for plan, plan_id in ((old, old_id), (new, new_id)):
+        if plan is None or plan.candidate_id != candidate_id:
+            raise KeyError(plan_id)
+    assert old is not None and new is not None
+    g_added, g_removed, g_kept = _split(_goals(old), _goals(new))
+    p_added, p_removed, p_kept = _split(_provisions(session, old), _provisions(session, new))
+    return PlanComparison(
+        old=old,
+        new=new,
+        goal_changed=old.goal.strip() != new.goal.strip(),
+        goals_added=g_added,
+        goals_removed=g_removed,
+        goals_kept=g_kept,
+        provisions_added=p_added,
+        provisions_removed=p_removed,
+        provisions_kept=p_kept,
+    )

@@ -19,6 +19,11 @@ Per record type (``PERIODS``, overridable per run) a period and what happens:
 - ``inlogstap`` (30 days; BIO 12.4.1 asks logs be kept as long as needed for investigation):
   ended login challenges and used or expired password links are **removed**.
 - ``sessie`` (90 days): ended web sessions are **removed**.
+- ``document`` (per document type: code list ``document_type``, ``retention_months``, fixed
+  at upload as ``document.retain_until``): a document whose ``retain_until`` lies before
+  today is **removed**, its row in the run's transaction and its file on disk only after that
+  transaction committed (``remove_document_files``), so a failed run leaves every file whose
+  row is still there.
 
 The audit log has its own period and prune (``werkpad audit prune``). Every run that changes
 something writes one audit entry.
@@ -28,11 +33,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, Text, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from werkpad.domain.codelists import code_list
 from werkpad.services.audit import record_cli_event
 from werkpad.services.inzage import INDIRECT, candidate_tables
 from werkpad.store.models import (
@@ -41,6 +48,7 @@ from werkpad.store.models import (
     Candidate,
     Contact,
     Correction,
+    Document,
     LoginChallenge,
     PasswordReset,
     Route,
@@ -62,12 +70,26 @@ class RetentionPlan:
     resets: int = 0
     sessions: int = 0
     corrections: int = 0
+    # Document type code -> number of documents past their retain_until.
+    documents: dict[str, int] = field(default_factory=dict)
+    # Files to delete once the transaction committed (filled by apply_retention only).
+    document_files: list[str] = field(default_factory=list)
+
+    def documents_summary(self) -> str:
+        total = sum(self.documents.values())
+        if not total:
+            return "0 documenten"
+        labels = code_list("document_type")
+        per_type = ", ".join(
+            f"{labels.label(kind)}: {n}" for kind, n in sorted(self.documents.items())
+        )
+        return f"{total} documenten ({per_type})"
 
     def summary(self) -> str:
         return (
             f"{len(self.candidates)} kandidaten pseudonimiseren ({self.corrections} correcties "
-            f"verwijderen), {self.challenges} inlogstappen, {self.resets} herstellinks en "
-            f"{self.sessions} sessies verwijderen"
+            f"verwijderen), {self.challenges} inlogstappen, {self.resets} herstellinks, "
+            f"{self.sessions} sessies en {self.documents_summary()} verwijderen"
         )
 
 
@@ -180,6 +202,14 @@ def plan_retention(
         )
         or 0
     )
+    plan.documents = {
+        kind: int(n)
+        for kind, n in session.execute(
+            select(Document.document_type, func.count())
+            .where(Document.retain_until < today)
+            .group_by(Document.document_type)
+        )
+    }
     plan.sessions = int(
         session.scalar(
             select(func.count())
@@ -194,7 +224,8 @@ def plan_retention(
 def apply_retention(
     session: Session, today: date, now: datetime, periods: dict[str, int] | None = None
 ) -> RetentionPlan:
-    """Carry out the plan in the caller's transaction (the caller commits)."""
+    """Carry out the plan in the caller's transaction (the caller commits, then deletes the
+    files in ``plan.document_files`` with ``remove_document_files``)."""
     p = {**PERIODS, **(periods or {})}
     plan = plan_retention(session, today, now, p)
     _pseudonymise(session, plan.candidates)
@@ -208,6 +239,22 @@ def apply_retention(
     session.execute(
         delete(WebSession).where(WebSession.ended_at < now - timedelta(days=p["sessie"]))
     )
-    if plan.candidates or plan.challenges or plan.resets or plan.sessions:
+    plan.document_files = list(
+        session.scalars(select(Document.storage_key).where(Document.retain_until < today))
+    )
+    session.execute(delete(Document).where(Document.retain_until < today))
+    if plan.candidates or plan.challenges or plan.resets or plan.sessions or plan.documents:
         record_cli_event(session, "PRUNE", "retention", plan.summary())
     return plan
+
+
+def remove_document_files(directory: Path, keys: list[str]) -> int:
+    """Delete the files of removed document rows (call after the commit); a file already gone
+    is not an error. Returns how many files were deleted."""
+    removed = 0
+    for key in keys:
+        path = directory / key
+        if path.exists():
+            path.unlink()
+            removed += 1
+    return removed

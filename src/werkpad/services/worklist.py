@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from werkpad.domain.appointments import NO_SHOW
 from werkpad.domain.codelists import code_list
+from werkpad.domain.messages import INVITATION
 from werkpad.domain.worklist import HIGH as HIGH_PRIORITY
 from werkpad.domain.worklist import (
     PARTICIPATION,
@@ -43,6 +44,7 @@ from werkpad.store.models import (
     Contact,
     Exemption,
     FollowUp,
+    OutboxMessage,
     Placement,
     Provision,
     Referral,
@@ -84,6 +86,7 @@ class _Acc:
     profile_confirmed: date | None = None
     has_referred_profile: bool = False
     no_shows: list[date] = field(default_factory=list)
+    no_show_invitations: list[tuple[date, str | None]] = field(default_factory=list)
 
 
 def _track(acc: _Acc) -> str:
@@ -257,12 +260,16 @@ def _gather(session: Session, ids_query: Select[Any], today: date) -> dict[int, 
         a = acc[cid]
         if a.benefit_start is None or start < a.benefit_start:
             a.benefit_start = start
-    for cid, day in session.execute(
-        select(Appointment.candidate_id, Appointment.day).where(
-            Appointment.candidate_id.in_(ids_query), Appointment.state == NO_SHOW
+    for cid, day, status in session.execute(
+        select(Appointment.candidate_id, Appointment.day, OutboxMessage.status)
+        .outerjoin(
+            OutboxMessage,
+            (OutboxMessage.appointment_id == Appointment.id) & (OutboxMessage.kind == INVITATION),
         )
+        .where(Appointment.candidate_id.in_(ids_query), Appointment.state == NO_SHOW)
     ):
         acc[cid].no_shows.append(day)
+        acc[cid].no_show_invitations.append((day, status))
 
     return acc
 
@@ -287,6 +294,7 @@ def _facts(cid: int, registered: date, a: _Acc) -> CandidateFacts:
         follow_up_dues=tuple(a.follow_ups),
         benefit_start=a.benefit_start,
         no_show_dates=tuple(a.no_shows),
+        no_show_invitations=tuple(a.no_show_invitations),
     )
 
 

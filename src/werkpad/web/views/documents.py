@@ -18,11 +18,13 @@ from werkpad.reports.plan_document import plan_pdf
 from werkpad.services.audit import record_read
 from werkpad.services.candidate_file import routes_of_candidate
 from werkpad.services.documents import Upload, add_note, may_open, read_document, store_document
+from werkpad.services.plans import compare_plans, plans_of_candidate
 from werkpad.store.models import Candidate, Document, Plan, User
 from werkpad.web.auth import CASE_ROLES, client_ip, get_session, readable_candidate, require_role
 from werkpad.web.errors import Forbidden, NotFound
-from werkpad.web.params import DbId
+from werkpad.web.params import DbId, QueryDbId
 from werkpad.web.posted import PostedForm
+from werkpad.web.templating import templates
 from werkpad.web.views.chain import render_candidate
 
 router = APIRouter()
@@ -122,6 +124,33 @@ def open_document(
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
             "X-Content-Type-Options": "nosniff",
         },
+    )
+
+
+@router.get("/kandidaten/{candidate_id}/plannen/vergelijk", response_class=HTMLResponse)
+def compare_plan_versions(
+    request: Request,
+    candidate_id: DbId,
+    van: QueryDbId,
+    naar: QueryDbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    """Two versions of the plan van aanpak side by side (audited as a read of the file); 404
+    when either is not a plan of this candidate."""
+    candidate = readable_candidate(db, user, candidate_id)
+    try:
+        comparison = compare_plans(db, candidate.id, van, naar)
+    except KeyError as exc:
+        raise NotFound from exc
+    record_read(
+        db, user, candidate.id, purpose="Versies plan van aanpak vergeleken", ip=client_ip(request)
+    )
+    db.commit()
+    return templates.TemplateResponse(
+        request,
+        "plan_compare.html",
+        {"c": candidate, "cmp": comparison, "plans": plans_of_candidate(db, candidate.id)},
     )
 
 
