@@ -51,6 +51,7 @@ from werkpad.web.views import (
     matching,
     messages,
     password_reset,
+    privacy,
     roles,
     team,
     team_intensity,
@@ -92,6 +93,7 @@ PAGE_ROUTERS = (
     account.router,
     password_reset.router,
     roles.router,
+    privacy.router,
     caseload.router,
     candidate.router,
     agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours
