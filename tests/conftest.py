@@ -24,6 +24,7 @@ from werkpad.store.db import make_engine, session_factory, upgrade
 # the previous ones while they load (services.figures): tests that write and then read figures
 # see their write, on a busy machine too. The servers the browser tests start inherit it.
 os.environ.setdefault("WERKPAD_FIGURES_MAX_WAIT_S", "120")
+os.environ.setdefault("WERKPAD_TOTP_KEY", "t" * 64)  # TOTP secrets are sealed at rest
 PG_ADMIN_URL = os.environ.get(
     "WERKPAD_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

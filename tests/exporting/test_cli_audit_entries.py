@@ -32,7 +32,7 @@ def test_cli_import_and_every_export_write_an_audit_entry_with_rows_and_target(
     key.write_text("k" * 40)
     commands = [
         ["export", "analytics", "--out", str(tmp_path / "a"), "--key-file", str(key)],
-        ["export", "folder", str(tmp_path / "map")],
+        ["export", "folder", str(tmp_path / "map.werkpadmap"), "--key-file", str(key)],
         ["export", "srg", "--year", "2019", "--month", "10", "--gemeentecode", "0518"],
     ]
     commands[2] += ["--berichtgevercode", "0001", "--out", str(tmp_path / "srg.csv")]
@@ -49,7 +49,7 @@ def test_cli_import_and_every_export_write_an_audit_entry_with_rows_and_target(
     imported, analytics, folder, srg = (p for _, _, p in entries)
     assert "rijen" in imported and "example" in imported
     assert "analyse-export" in analytics and "naar " in analytics
-    assert "importmap (met BSN)" in folder and "rijen in" in folder
+    assert "importmap (met BSN, versleuteld en ondertekend)" in folder and "rijen in" in folder
     assert "SRG-levering 2019-10" in srg and "6 rijen" in srg
 
 

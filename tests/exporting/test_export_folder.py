@@ -78,7 +78,9 @@ def test_reimporting_an_export_into_its_own_database_changes_nothing(sqlite_url,
 def test_export_folder_refuses_a_folder_that_already_holds_import_files(sqlite_url, tmp_path):
     (tmp_path / "map").mkdir()
     (tmp_path / "map" / "persons.csv").write_text("id\n", encoding="utf-8")
-    result = CliRunner().invoke(export_app, ["folder", str(tmp_path / "map"), "--db", sqlite_url])
+    result = CliRunner().invoke(
+        export_app, ["folder", str(tmp_path / "map"), "--onversleuteld", "--db", sqlite_url]
+    )
     assert result.exit_code == 1
     assert "bevat al importbestanden" in " ".join(result.output.split())
     assert (tmp_path / "map" / "persons.csv").read_text(encoding="utf-8") == "id\n"

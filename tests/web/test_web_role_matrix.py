@@ -111,6 +111,11 @@ EXPECTED: dict[str, set[str] | str] = {
     "/beheer/codelijsten": {BEHEER},
     "/beheer/instellingen": {BEHEER},
     "/beheer/audit": {BEHEER},
+    # Privacy (issue 15): inzageverzoek downloads and the processing register, beheerder only.
+    "/beheer/privacy": {BEHEER},
+    "/beheer/privacy/inzage/{candidate_id}.json": {BEHEER},
+    "/beheer/privacy/inzage/{candidate_id}.pdf": {BEHEER},
+    "/beheer/privacy/register.md": {BEHEER},
     # The API description holds no personal data; every logged-in role may read it.
     "/api/docs": set(LOGGED_IN),
     "/api/openapi.json": set(LOGGED_IN),

@@ -30,6 +30,7 @@ import struct
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,6 +64,24 @@ class SealBroken(Exception):
     """The sealed file cannot be opened with this key or was changed (Dutch message)."""
 
 
+@dataclass(frozen=True)
+class Seal:
+    """What kind of sealed file: its magic (same length as the backup's, so the layout is one)
+    and the words its messages use. A sealed import folder is not a backup and is refused as
+    one, and the other way round."""
+
+    magic: bytes
+    noun: str  # "back-up"
+    key_name: str  # "back-upsleutel"
+    nothing_done: str  # "Er is niets teruggezet."
+
+
+BACKUP = Seal(MAGIC, "back-up", "back-upsleutel", "Er is niets teruggezet.")
+FOLDER = Seal(
+    b"WERKPAD-SEALED-FOLDER\n", "versleutelde importmap", "back-upsleutel", "Er is niets geopend."
+)
+
+
 def load_backup_key(key_file: Path | None = None) -> bytes:
     """The backup key from ``key_file`` if given, else from ``$WERKPAD_BACKUP_KEY``."""
     return _load_key(key_file, KEY_ENV, "back-upsleutel", HOW_TO_MAKE_A_KEY)
@@ -87,13 +106,13 @@ class SealingWriter(io.RawIOBase):
     signature, and opening it is refused.
     """
 
-    def __init__(self, raw: IO[bytes], key: bytes) -> None:
+    def __init__(self, raw: IO[bytes], key: bytes, seal: Seal = BACKUP) -> None:
         super().__init__()
         self._raw = raw
         self._aead = AESGCM(_derive(key, b"encryption"))
         self._mac = hmac.new(_derive(key, b"signature"), digestmod=hashlib.sha256)
         self._prefix = os.urandom(NONCE_PREFIX_BYTES)
-        self._header = MAGIC + bytes([VERSION]) + fingerprint(key) + self._prefix
+        self._header = seal.magic + bytes([VERSION]) + fingerprint(key) + self._prefix
         self._buffer = bytearray()
         self._index = 0
         self._emit(self._header)
@@ -125,33 +144,38 @@ class SealingWriter(io.RawIOBase):
         self._raw.flush()
 
 
-def _read_header(handle: IO[bytes], key: bytes) -> bytes:
+def _read_header(handle: IO[bytes], key: bytes, seal: Seal = BACKUP) -> bytes:
     header = handle.read(HEADER_BYTES)
-    if not header.startswith(MAGIC):
+    if not header.startswith(seal.magic):
+        if seal is BACKUP:
+            raise SealBroken(
+                "Dit bestand is geen versleutelde en ondertekende werkpad-back-up. Een back-up "
+                "zonder handtekening wordt niet teruggezet: niemand kan zeggen of hij is "
+                "gewijzigd. Er is niets teruggezet."
+            )
         raise SealBroken(
-            "Dit bestand is geen versleutelde en ondertekende werkpad-back-up. Een back-up "
-            "zonder handtekening wordt niet teruggezet: niemand kan zeggen of hij is gewijzigd. "
-            "Er is niets teruggezet."
+            f"Dit bestand is geen {seal.noun} van werkpad (versleuteld en ondertekend). "
+            f"{seal.nothing_done}"
         )
-    if header[len(MAGIC)] != VERSION:
-        raise SealBroken(f"Back-upversie {header[len(MAGIC)]} wordt niet ondersteund.")
-    if header[len(MAGIC) + 1 : len(MAGIC) + 1 + FINGERPRINT_BYTES] != fingerprint(key):
+    if header[len(seal.magic)] != VERSION:
+        raise SealBroken(f"Versie {header[len(seal.magic)]} wordt niet ondersteund.")
+    if header[len(seal.magic) + 1 : len(seal.magic) + 1 + FINGERPRINT_BYTES] != fingerprint(key):
         raise SealBroken(
-            "Deze back-up is met een andere back-upsleutel gemaakt. Gebruik de sleutel van "
-            "toen (--key-file of $WERKPAD_BACKUP_KEY). Er is niets teruggezet."
+            f"Deze {seal.noun} is met een andere {seal.key_name} gemaakt. Gebruik de sleutel "
+            f"van toen (--key-file of ${KEY_ENV}). {seal.nothing_done}"
         )
     return header
 
 
-def _check_signature(path: Path, key: bytes) -> None:
+def _check_signature(path: Path, key: bytes, seal: Seal = BACKUP) -> None:
     size = path.stat().st_size
     if size < HEADER_BYTES + SIGNATURE_BYTES:
         raise SealBroken(
-            f"{path.name} is te kort voor een werkpad-back-up; er is niets teruggezet."
+            f"{path.name} is te kort voor een {seal.noun} van werkpad. {seal.nothing_done}"
         )
     mac = hmac.new(_derive(key, b"signature"), digestmod=hashlib.sha256)
     with path.open("rb") as handle:
-        _read_header(handle, key)
+        _read_header(handle, key, seal)
         handle.seek(0)
         remaining = size - SIGNATURE_BYTES
         while remaining:
@@ -161,13 +185,15 @@ def _check_signature(path: Path, key: bytes) -> None:
         claimed = handle.read(SIGNATURE_BYTES)
     if not hmac.compare_digest(mac.digest(), claimed):
         raise SealBroken(
-            "De handtekening van de back-up klopt niet: het bestand is na het maken gewijzigd "
-            "of beschadigd. Er is niets teruggezet."
+            f"De handtekening van de {seal.noun} klopt niet: het bestand is na het maken "
+            f"gewijzigd of beschadigd. {seal.nothing_done}"
         )
 
 
-def _decrypt(source: IO[bytes], target: IO[bytes], key: bytes, size: int) -> None:
-    header = _read_header(source, key)
+def _decrypt(
+    source: IO[bytes], target: IO[bytes], key: bytes, size: int, seal: Seal = BACKUP
+) -> None:
+    header = _read_header(source, key, seal)
     aead = AESGCM(_derive(key, b"encryption"))
     prefix = header[-NONCE_PREFIX_BYTES:]
     end = size - SIGNATURE_BYTES
@@ -180,8 +206,8 @@ def _decrypt(source: IO[bytes], target: IO[bytes], key: bytes, size: int) -> Non
             target.write(aead.decrypt(_nonce(prefix, index, last), sealed, header))
         except InvalidTag:
             raise SealBroken(
-                "Een deel van de back-up is niet te ontsleutelen: gewijzigd of beschadigd. "
-                "Er is niets teruggezet."
+                f"Een deel van de {seal.noun} is niet te ontsleutelen: gewijzigd of "
+                f"beschadigd. {seal.nothing_done}"
             ) from None
         if last:
             return
@@ -189,24 +215,27 @@ def _decrypt(source: IO[bytes], target: IO[bytes], key: bytes, size: int) -> Non
 
 
 @contextmanager
-def opened_backup(path: Path, key: bytes) -> Iterator[Path]:
+def opened_backup(path: Path, key: bytes, seal: Seal = BACKUP) -> Iterator[Path]:
     """The plain zip inside the sealed backup ``path``, in a private temporary folder (0700,
     removed afterwards), after the signature over the whole file has been checked."""
     try:
-        _check_signature(path, key)
+        _check_signature(path, key, seal)
     except FileNotFoundError:
-        raise SealBroken(f"Back-upbestand {path} bestaat niet.") from None
+        raise SealBroken(f"Bestand {path} bestaat niet. {seal.nothing_done}") from None
     with tempfile.TemporaryDirectory(prefix="werkpad-restore-") as folder:
         plain = Path(folder) / "backup.zip"
         descriptor = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with path.open("rb") as source, os.fdopen(descriptor, "wb") as target:
-            _decrypt(source, target, key, path.stat().st_size)
+            _decrypt(source, target, key, path.stat().st_size, seal)
         yield plain
 
 
 __all__ = [
+    "BACKUP",
+    "FOLDER",
     "KEY_ENV",
     "MissingKey",
+    "Seal",
     "SealBroken",
     "SealingWriter",
     "load_backup_key",

@@ -119,6 +119,7 @@ def serve(
     """Serve the web UI and the JSON API with several worker processes (docs/deployment.md)."""
     import uvicorn
 
+    from werkpad.store.sealed_secret import totp_key_text
     from werkpad.web.request_log import log_config
     from werkpad.web.security import resolve_secret_key
 
@@ -128,6 +129,7 @@ def serve(
     engine.dispose()
     # Made once here: workers that each found no key file would race to create it.
     resolve_secret_key(None)
+    totp_key_text()  # likewise the TOTP key that encrypts the second-factor secrets
     # Every worker process builds its app from the environment (uvicorn's app factory).
     os.environ["WERKPAD_DATABASE_URL"] = url
     count = workers or default_workers()

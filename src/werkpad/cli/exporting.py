@@ -151,35 +151,105 @@ def srg_per_municipality_command(
 
 @export_app.command("folder")
 def folder_command(
-    out: Annotated[Path, typer.Argument(help="Nieuwe of lege map voor de importbestanden")],
+    out: Annotated[
+        Path,
+        typer.Argument(
+            help="Nieuw bestand voor de versleutelde importmap (met --onversleuteld: een "
+            "nieuwe of lege map)"
+        ),
+    ],
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="Back-upsleutel (anders $WERKPAD_BACKUP_KEY)"),
+    ] = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--onversleuteld",
+            help="Een gewone map met CSV-bestanden, niet versleuteld (voor het importprogramma "
+            "van een ander systeem)",
+        ),
+    ] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Een bestaand bestand vervangen")
+    ] = False,
     db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
 ) -> None:
     """Schrijf de gemeente als importmap (CSV per bestandssoort, zie docs/import.md).
 
     Bedoeld om over te stappen: 'werkpad import' van deze map in een lege database geeft
-    dezelfde KPI's. Bevat BSN, namen en adressen; behandel de map als de database zelf.
+    dezelfde KPI's. Bevat BSN, namen en adressen, en is daarom standaard één bestand,
+    versleuteld en ondertekend met de back-upsleutel; alleen met --onversleuteld een gewone map.
     """
+    from werkpad.backup import load_backup_key
     from werkpad.exporting.folder import export_folder
+    from werkpad.exporting.sealed_folder import export_sealed_folder
 
+    key = None
+    if not plain:
+        try:
+            key = load_backup_key(key_file)
+        except MissingKey as missing:
+            console.print(f"[red]Export geweigerd.[/red] {missing}")
+            raise typer.Exit(code=2) from missing
     engine = make_engine(database_url(db))
     try:
-        result = export_folder(engine, out)
-        written = {k: n for k, n in result.rows.items() if n}
+        if key is None:
+            rows = export_folder(engine, out).rows
+        else:
+            rows = export_sealed_folder(engine, out, key, overwrite=overwrite).rows
+        written = {k: n for k, n in rows.items() if n}
+        how = "onversleuteld" if key is None else "versleuteld en ondertekend"
         record_cli(
             engine,
             "EXPORT",
             "folder_export",
-            f"importmap (met BSN), {sum(written.values())} rijen in {len(written)} bestanden, "
-            f"naar {where(out)}",
+            f"importmap (met BSN, {how}), {sum(written.values())} rijen in {len(written)} "
+            f"bestanden, naar {where(out)}",
         )
     except FileExistsError as exists:
         console.print(f"[red]{exists}[/red]")
         raise typer.Exit(code=1) from exists
     finally:
         engine.dispose()
+    if key is None:
+        console.print(
+            f"[green]Importmap klaar[/green]: {len(written)} bestanden, "
+            f"{sum(written.values())} rijen in {out}, NIET versleuteld (bevat BSN: map en "
+            "bestanden alleen voor de eigenaar; verwijder de map na gebruik)."
+        )
+    else:
+        console.print(
+            f"[green]Importmap klaar[/green]: {len(written)} bestanden, "
+            f"{sum(written.values())} rijen in {out}, versleuteld en ondertekend met de "
+            "back-upsleutel. Inlezen: werkpad import "
+            f"{out} --key-file SLEUTEL; controleren: werkpad export folder-check {out}."
+        )
+
+
+@export_app.command("folder-check")
+def folder_check_command(
+    file: Annotated[Path, typer.Argument(help="Versleutelde importmap van werkpad export folder")],
+    key_file: Annotated[
+        Path | None,
+        typer.Option("--key-file", help="Back-upsleutel (anders $WERKPAD_BACKUP_KEY)"),
+    ] = None,
+) -> None:
+    """Controleer handtekening en inhoud van een versleutelde importmap zonder hem te openen."""
+    from werkpad.backup import load_backup_key
+    from werkpad.exporting.sealed_folder import SealBroken, verify_sealed_folder
+
+    try:
+        counts = verify_sealed_folder(file, load_backup_key(key_file))
+    except MissingKey as missing:
+        console.print(f"[red]Controle geweigerd.[/red] {missing}")
+        raise typer.Exit(code=2) from missing
+    except SealBroken as broken:
+        console.print(f"[red]Geweigerd.[/red] {broken}")
+        raise typer.Exit(code=1) from broken
     console.print(
-        f"[green]Importmap klaar[/green]: {len(written)} bestanden, {sum(written.values())} "
-        f"rijen in {out} (bevat BSN: map en bestanden alleen voor de eigenaar)."
+        f"[green]Handtekening klopt[/green]: {len(counts)} bestanden, {sum(counts.values())} "
+        f"rijen in {file}."
     )
 
 

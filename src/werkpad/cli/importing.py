@@ -20,8 +20,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from werkpad.backup import MissingKey, load_backup_key
 from werkpad.cli.audit_trail import record_cli, where
 from werkpad.config import database_url
+from werkpad.exporting.sealed_folder import SealBroken, is_sealed_folder, opened_sealed_folder
 from werkpad.importing.errors import ImportRejected, RowError, write_rejects
 from werkpad.importing.reading import DEFAULT_MAX_FILE_MB
 from werkpad.importing.service import ImportReport, import_folder
@@ -42,7 +44,20 @@ SHOWN_ERRORS = 50
 
 @import_app.callback()
 def import_command(
-    folder: Annotated[Path, typer.Argument(help="Map met CSV- of XLSX-bestanden")],
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Map met CSV- of XLSX-bestanden, of een versleutelde importmap van "
+            "werkpad export folder"
+        ),
+    ],
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file",
+            help="Back-upsleutel voor een versleutelde importmap (anders $WERKPAD_BACKUP_KEY)",
+        ),
+    ] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database-URL")] = None,
     rejects: Annotated[
         Path, typer.Option(help="Waar de afgekeurde rijen (CSV) komen bij fouten")
@@ -59,6 +74,26 @@ def import_command(
     Bij één fout wordt niets geïmporteerd; elke foute rij staat in de tabel en in het
     afkeurbestand. Opnieuw importeren van dezelfde map verandert niets (bijwerken op bron-id).
     """
+    if is_sealed_folder(folder):
+        try:
+            key = load_backup_key(key_file)
+        except MissingKey as missing:
+            console.print(f"[red]Import geweigerd.[/red] {missing}")
+            raise typer.Exit(code=2) from missing
+        try:
+            with opened_sealed_folder(folder, key) as plain:
+                _import(plain, folder, db, rejects, dry_run, max_mb)
+        except SealBroken as broken:
+            console.print(f"[red]Import geweigerd.[/red] {broken}")
+            raise typer.Exit(code=1) from broken
+        return
+    _import(folder, folder, db, rejects, dry_run, max_mb)
+
+
+def _import(
+    folder: Path, shown: Path, db: str | None, rejects: Path, dry_run: bool, max_mb: float
+) -> None:
+    """Import the plain ``folder``; ``shown`` is what the audit entry names (the sealed file)."""
     url = database_url(db)
     engine = make_engine(url)
     upgrade(engine)
@@ -82,7 +117,7 @@ def import_command(
             engine,
             "IMPORT",
             "import",
-            f"import van {where(folder)} geweigerd, {len(rejected.errors)} fouten, "
+            f"import van {where(shown)} geweigerd, {len(rejected.errors)} fouten, "
             f"afkeurbestand {where(path)}",
         )
         console.print(
@@ -97,7 +132,7 @@ def import_command(
                 "IMPORT",
                 "import",
                 f"import, {report.rows} rijen ({report.inserted} nieuw, {report.updated} "
-                f"bijgewerkt), uit {where(folder)}",
+                f"bijgewerkt), uit {where(shown)}",
             )
     finally:
         engine.dispose()

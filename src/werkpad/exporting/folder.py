@@ -7,14 +7,17 @@ username), so importing the folder into an empty database rebuilds the same muni
 ``exits`` file is not written: routes carry their own end date and end reason.
 
 The folder contains BSNs, names and addresses: it is as sensitive as the database itself, so
-the folder is 0700 and every file 0600. It stays plain (not encrypted): its purpose is to be
-read by ``werkpad import`` or another system's importer (docs/export.md). Text cells are
+by default the folder is not written as a folder at all but as one file, encrypted and signed
+under the backup key (``werkpad.exporting.sealed_folder``), which ``werkpad import`` opens after
+checking the signature. The plain folder (``--onversleuteld``, for another system's importer)
+is 0700 and every file 0600 (docs/export.md). Text cells are
 formula-safe (``werkpad.protected.spreadsheet``): a name that starts with ``=`` gets a leading
 apostrophe.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -100,14 +103,30 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
     write_csv(path, header, rows, delimiter=DELIMITER, encoding="utf-8", lineterminator="\n")
 
 
+Emit = Callable[[str, list[str], list[list[str]]], None]
+
+
 def export_folder(database: str | Engine, out: Path) -> FolderExport:
     """Write one CSV per import file kind to ``out`` (created; must not hold CSV files yet),
-    read in one transaction; kinds without rows are left out (the import refuses empty files)."""
-    engine = make_engine(database) if isinstance(database, str) else database
+    read in one transaction; kinds without rows are left out (the import refuses empty files).
+
+    This is the plain folder (``werkpad export folder --onversleuteld``); the default is the
+    sealed file of ``werkpad.exporting.sealed_folder``."""
     out = Path(out)
     if out.is_dir() and (any(out.glob("*.csv")) or any(out.glob("*.xlsx"))):
         raise FileExistsError(f"Map {out} bevat al importbestanden; kies een lege map.")
     private_dir(out)
+
+    def emit(kind: str, header: list[str], rows: list[list[str]]) -> None:
+        _write(out / f"{kind}.csv", header, rows)
+
+    return FolderExport(out, export_rows(database, emit))
+
+
+def export_rows(database: str | Engine, emit: Emit) -> dict[str, int]:
+    """Read every import file kind in one transaction and hand each kind that has rows to
+    ``emit(kind, header, rows)``; returns the row count per kind (0 for kinds left out)."""
+    engine = make_engine(database) if isinstance(database, str) else database
     counts: dict[str, int] = {}
     try:
         with engine.connect() as conn:
@@ -124,12 +143,12 @@ def export_folder(database: str | Engine, out: Path) -> FolderExport:
                     for record in conn.execute(sa.select(table).order_by(table.c.id)).mappings()
                 ]
                 if rows:
-                    _write(out / f"{spec.kind}.csv", list(spec.column_names), rows)
+                    emit(spec.kind, list(spec.column_names), rows)
                 counts[spec.kind] = len(rows)
     finally:
         if isinstance(database, str):
             engine.dispose()
-    return FolderExport(out, counts)
+    return counts
 
 
 def _row(

@@ -17,7 +17,7 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
@@ -58,13 +58,28 @@ def write_csv(
     lineterminator: str = "\r\n",
 ) -> int:
     """Write ``header`` and ``rows`` formula-safe to an owner-only file; returns the row count."""
-    count = 0
     with open_private(path, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator=lineterminator)
-        writer.writerow([_safe(h) for h in header])
-        for row in rows:
-            writer.writerow([_safe(cell) for cell in row])
-            count += 1
+        return write_csv_to(
+            handle, header, rows, delimiter=delimiter, lineterminator=lineterminator
+        )
+
+
+def write_csv_to(
+    handle: IO[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    delimiter: str = ";",
+    lineterminator: str = "\r\n",
+) -> int:
+    """Write ``header`` and ``rows`` formula-safe to an open text ``handle`` (opened with
+    ``newline=""``), e.g. a member of a sealed zip; returns the row count."""
+    count = 0
+    writer = csv.writer(handle, delimiter=delimiter, lineterminator=lineterminator)
+    writer.writerow([_safe(h) for h in header])
+    for row in rows:
+        writer.writerow([_safe(cell) for cell in row])
+        count += 1
     return count
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from werkpad.config import default_municipality
+from werkpad.store.sealed_secret import SealedSecret
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -1001,8 +1002,8 @@ class UserCredential(Base):
 
     __tablename__ = "user_credential"
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
-    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(SealedSecret())  # encrypted at rest
+    totp_pending_secret: Mapped[str | None] = mapped_column(SealedSecret())
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -54,6 +54,7 @@ from werkpad.web.views import (
     municipalities,
     oidc_login,
     password_reset,
+    privacy,
     roles,
     team,
     team_intensity,
@@ -96,6 +97,7 @@ PAGE_ROUTERS = (
     account.router,
     password_reset.router,
     roles.router,
+    privacy.router,
     caseload.router,
     candidate.router,
     agenda.router,  # before chain: its /kandidaten/{id}/{name} would catch ours

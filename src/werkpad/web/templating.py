@@ -70,6 +70,7 @@ NAVIGATION = {
         ("/beheer/codelijsten", "Codelijsten"),
         ("/beheer/instellingen", "Instellingen"),
         ("/beheer/berichten", "Berichten"),
+        ("/beheer/privacy", "Privacy"),
         ("/beheer/audit", "Auditlog"),
     ],
 }
