@@ -2,7 +2,7 @@
 encrypt the secrets stored in plain text before this release (``werkpad.store.sealed_secret``).
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from werkpad.store.sealed_secret import PREFIX, seal_secret
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
