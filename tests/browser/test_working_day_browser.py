@@ -279,6 +279,18 @@ def test_documents_and_the_plan_to_sign(
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "p")], check=True)
     assert list(tmp_path.glob("p*.png")), "the plan's pages render"
 
+    # A substantial change is a new version; the two side by side name what changed.
+    page.locator("section#plan summary", has_text="Nieuw plan").click()
+    page.fill("#plan-goal", "Binnen een jaar werk in de logistiek")
+    page.fill("#plan-goals", "Cursus helpende zorg\nHeftruckcertificaat halen")
+    page.locator("form[action$='/plan'] button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    page.locator("a.plan-compare").last.click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("tr.compare-goal")).to_contain_text("Gewijzigd")
+    expect(page.locator("tr.compare-goals")).to_contain_text("Heftruckcertificaat halen (nieuw)")
+    _axe_clean(page)
+
     _refer(site, candidate_id)
     page.context.clear_cookies()
     visitor.login("ACCOUNTMANAGER")
