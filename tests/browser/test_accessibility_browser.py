@@ -57,6 +57,9 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
         "/beheer/instellingen",
         "/beheer/audit",
         "/beheer/audit?soort=inloggen",
+        "/beheer/privacy",
+        "/beheer/privacy?zoek=1",
+        "/beheer/privacy?zoek=onbekend",
     ),
 }
 # A link on a page to follow as well: (page, CSS selector of the link).

@@ -74,7 +74,6 @@ def privacy_page(
             "errors": {"zoek": error} if error else {},
             "form": {"zoek": zoek if error else ""},
         },
-        status_code=422 if error else 200,
     )
 
 
