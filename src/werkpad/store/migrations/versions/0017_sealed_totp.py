@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from werkpad.store.sealed_secret import PREFIX, seal_secret
+from werkpad.store.sealed_secret import PREFIX, open_secret, seal_secret
 
 revision = "0017"
 down_revision = "0016"
@@ -39,4 +39,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("TOTP secrets are not decrypted back into plain text")
+    """Back to plain secrets (an older release reads them so); the columns keep their width,
+    as a plain secret fits either."""
+    conn = op.get_bind()
+    table = sa.table("user_credential", sa.column("user_id"), *(sa.column(c) for c in _COLUMNS))
+    for row in conn.execute(sa.select(table)).mappings().all():
+        values = {
+            c: open_secret(row[c])
+            for c in _COLUMNS
+            if row[c] is not None and str(row[c]).startswith(PREFIX)
+        }
+        if values:
+            conn.execute(sa.update(table).where(table.c.user_id == row["user_id"]).values(**values))
