@@ -76,6 +76,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "/api/candidates/{candidate_id}": CASE,
     "/api/routes": CASE,
     "/api/routes/{route_id}": CASE,
+    "/kandidaten/{candidate_id}/voorziening-kiezen/{route_id}": CASE,  # the provision picker
     # Corrections of the file: the roles that create its records, in their own team.
     "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}": CASE,
     "/api/candidates/{candidate_id}/corrections": CASE,
@@ -348,6 +349,7 @@ EXPECTED_POST: dict[str, set[str] | str] = {
     "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}": CASE,
     "/kandidaten/{candidate_id}/correctie/{object_type}/{object_id}/verwijderen": CASE,
     "/kandidaten/{candidate_id}/correctie/route/{route_id}/uitstroom-ongedaan": CASE,
+    "/kandidaten/{candidate_id}/voorziening-kiezen/{route_id}": CASE,
     "/api/candidates": CASE_ANY_TEAM,
     "/api/candidates/{candidate_id}/records/{object_type}/{object_id}/delete": CASE,
     "/api/candidates/{candidate_id}/routes/{route_id}/undo-exit": CASE,

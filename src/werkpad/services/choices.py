@@ -48,6 +48,7 @@ class ProvisionChoice:
     unit_cost: Decimal
     typical_weeks: int
     active: bool
+    capacity: int | None = None  # places at one time, where known
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def _load(session: Session) -> ChoiceLists:
             unit_cost=t.unit_cost,
             typical_weeks=t.typical_weeks,
             active=bool(t.active),
+            capacity=t.capacity,
         )
         for t in catalogue(session)
     )

@@ -130,7 +130,10 @@ class ProvisionType(Base):
     """An entry of the provision catalogue (voorzieningencatalogus)."""
 
     __tablename__ = "provision_type"
-    __table_args__ = (CheckConstraint("unit_cost >= 0", name="unit_cost_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("unit_cost >= 0", name="unit_cost_not_negative"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -144,6 +147,8 @@ class ProvisionType(Base):
     unit_cost: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     typical_weeks: Mapped[int] = mapped_column(Integer, default=12)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Places the provision offers at one time, where the beheerder knows it (None: unknown).
+    capacity: Mapped[int | None] = mapped_column(Integer)
 
     default_provider: Mapped[Provider | None] = relationship()
 

@@ -55,6 +55,12 @@ from werkpad.services.plans import (
     start_route,
     stop_provision,
 )
+from werkpad.services.provision_picker import (
+    SORT_KEY,
+    WAIT_DEFINITION,
+    picker_figures,
+    picker_groups,
+)
 from werkpad.services.referrals import (
     PROFILE_LIST_FIELDS,
     confirm_work_profile,
@@ -76,6 +82,7 @@ from werkpad.web.errors import NotFound
 from werkpad.web.params import DbId
 from werkpad.web.templating import templates
 from werkpad.web.views.candidate import FILE_PURPOSE
+from werkpad.web.views.dashboard import figures_view
 
 router = APIRouter()
 MULTI_VALUED = ("instruments", *PROFILE_LIST_FIELDS)
@@ -299,6 +306,111 @@ async def form_data(request: Request) -> dict[str, Any]:
 # The chain's forms, read on the event loop so that the handlers stay plain ``def`` (their
 # database work runs in the thread pool, ``web.posted``).
 SubmittedData = Annotated[dict[str, Any], Depends(form_data)]
+
+
+PICKER_PURPOSE = "Voorziening kiezen voor de route"
+
+
+def _picker_page(
+    request: Request,
+    db: Session,
+    user: User,
+    candidate: Candidate,
+    route: Route,
+    *,
+    q: str = "",
+    chosen: int | None = None,
+    errors: dict[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    today: date = request.app.state.clock.today()
+    record_read(db, user, candidate.id, purpose=PICKER_PURPOSE, ip=client_ip(request))
+    db.commit()
+    figures = figures_view(request).derived(
+        ("provision_picker", today), lambda: picker_figures(db, today)
+    )
+    groups = picker_groups(db, figures, q)
+    choice = None
+    if chosen is not None:
+        choice = next((c for c in choice_lists(db).catalogue if c.id == chosen), None)
+        if choice is None:
+            raise NotFound
+    context = {
+        "c": candidate,
+        "route": route,
+        "q": q,
+        "groups": groups,
+        "count": sum(len(g.rows) for g in groups),
+        "chosen": choice,
+        "sort_key": SORT_KEY,
+        "wait_definition": WAIT_DEFINITION,
+        "providers": list(choice_lists(db).providers),
+        "today": today,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    return templates.TemplateResponse(
+        request, "provision_picker.html", context, status_code=status_code
+    )
+
+
+@router.get("/kandidaten/{candidate_id}/voorziening-kiezen/{route_id}", response_class=HTMLResponse)
+def provision_picker(
+    request: Request,
+    candidate_id: DbId,
+    route_id: DbId,
+    q: str = "",
+    kies: str = "",
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    candidate = readable_candidate(db, user, candidate_id)
+    route = _route_of(db, candidate, route_id)
+    chosen = int(kies) if kies.isdigit() and len(kies) < 10 else None
+    if kies and chosen is None:
+        raise NotFound
+    return _picker_page(request, db, user, candidate, route, q=q[:100], chosen=chosen)
+
+
+@router.post(
+    "/kandidaten/{candidate_id}/voorziening-kiezen/{route_id}", response_class=HTMLResponse
+)
+def provision_pick(
+    request: Request,
+    data: SubmittedData,
+    candidate_id: DbId,
+    route_id: DbId,
+    user: User = Depends(require_role(*CASE_ROLES)),
+    db: Session = Depends(get_session),
+) -> Response:
+    candidate = readable_candidate(db, user, candidate_id)
+    route = _route_of(db, candidate, route_id)
+    try:
+        run_action(
+            db, user, candidate, "voorziening", data, request.app.state.clock.today(), route.id
+        )
+    except ValidationFailed as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors:
+            errors.setdefault(error.field, error.message)
+        candidate = readable_candidate(db, user, candidate_id)
+        route = _route_of(db, candidate, route_id)
+        raw = str(data.get("provision_type_id") or "")
+        chosen = int(raw) if raw.isdigit() and len(raw) < 10 else None
+        valid = chosen is not None and any(c.id == chosen for c in choice_lists(db).catalogue)
+        return _picker_page(
+            request,
+            db,
+            user,
+            candidate,
+            route,
+            chosen=chosen if valid else None,
+            errors=errors,
+            values=data,
+            status_code=422,
+        )
+    return RedirectResponse(f"/kandidaten/{candidate_id}#route", status_code=303)
 
 
 @router.get("/kandidaten/{candidate_id}", response_class=HTMLResponse)
