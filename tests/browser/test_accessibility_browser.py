@@ -313,3 +313,35 @@ def test_no_page_shows_an_internal_code_where_a_label_exists(
         if found:
             leaks[path] = found
     assert leaks == {}
+
+
+def test_the_provision_picker_searches_picks_and_passes_axe_at_every_width(
+    a11y_context: BrowserContext, demo_site: DemoSite
+) -> None:
+    page = a11y_context.new_page()
+    Visitor(page, demo_site).login("KLANTMANAGER")
+    page.goto(demo_site.url("/caseload"), timeout=FIRST_LOAD_TIMEOUT_MS)
+    files = [
+        href
+        for href in page.locator("a.candidate-link").evaluate_all("els => els.map(e => e.href)")
+    ][:15]
+    picker = None
+    for href in files:  # the first file with an open route
+        page.goto(href)
+        link = page.locator("a[href*='/voorziening-kiezen/']")
+        if link.count():
+            picker = link.first.get_attribute("href")
+            break
+    assert picker, "no candidate of the caseload has an open route"
+    problems = _visit(page, demo_site, picker)
+    everything = page.locator("a:has-text('Kies')").count()
+    page.fill("#picker-q", "training")
+    page.get_by_role("button", name="Zoeken").click()
+    page.wait_for_load_state("networkidle")
+    found = page.locator("a:has-text('Kies')").count()
+    assert 0 < found < everything
+    page.locator("a:has-text('Kies')").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("button", name="Voorziening toevoegen aan de route").is_visible()
+    problems += _check_widths(page, f"{picker} (gekozen)")
+    assert problems == []

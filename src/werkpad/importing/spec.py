@@ -148,6 +148,7 @@ SPECS: tuple[FileSpec, ...] = (
             Column("default_provider", ref="providers", db="default_provider_id"),
             Column("unit_cost", "decimal", minimum=0, default=0),
             Column("typical_weeks", "int", minimum=0, maximum=520, default=12),
+            Column("capacity", "int", minimum=0, maximum=100_000),
             Column("active", "bool", default=True),
         ),
         description="Voorzieningencatalogus",

@@ -1,8 +1,8 @@
 """provision capacity: the number of places a provision type offers at one time (where known),
 set by the beheerder; the provision picker shows it beside the places in use
 
-Revision ID: 0016
-Revises: 0014
+Revision ID: 0018
+Revises: 0017
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0014"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
