@@ -53,11 +53,10 @@ def test_the_catalogue_import_sets_a_provision_types_capacity_and_refuses_a_nega
     path = folder / "provision_types.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
-    at = header.index("active")
+    at = header.index("capacity")
     rows = [line.split(",") for line in lines[1:]]
-    header.insert(at, "capacity")
     for number, row in enumerate(rows):
-        row.insert(at, "-1" if number == 0 else ("8" if number == 1 else ""))
+        row[at] = "-1" if number == 0 else ("8" if number == 1 else "")
     path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
     refused = CliRunner().invoke(app, ["import", str(folder), "--db", sqlite_url])
     assert refused.exit_code == 1 and "capacity" in refused.output
